@@ -1,0 +1,128 @@
+#include "server/ingest_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/status_mapping.h"
+#include "storage/uploader.h"
+
+namespace teams_usage::server {
+namespace {
+
+namespace v1 = teams_usage::v1;
+
+// How long an upload may wait for a free database connection when the caller set no deadline.
+constexpr absl::Duration kDefaultAcquireWait = absl::Seconds(30);
+
+absl::StatusOr<ingest::Dataset> DatasetFromProto(v1::Dataset d) {
+  switch (d) {
+    case v1::MEETINGS_AND_CALLS:
+      return ingest::Dataset::kMeetingsAndCalls;
+    case v1::WORKLOAD:
+      return ingest::Dataset::kWorkload;
+    case v1::THIRD_PARTY_APPS:
+      return ingest::Dataset::kThirdPartyApps;
+    default:
+      return absl::InvalidArgumentError(
+          "header.dataset: required (MEETINGS_AND_CALLS, WORKLOAD or THIRD_PARTY_APPS)");
+  }
+}
+
+absl::StatusOr<ingest::FileFormat> FormatFromProto(v1::FileFormat f) {
+  switch (f) {
+    case v1::FILE_FORMAT_UNSPECIFIED:
+      return ingest::FileFormat::kAuto;
+    case v1::CSV:
+      return ingest::FileFormat::kCsv;
+    case v1::TSV:
+      return ingest::FileFormat::kTsv;
+    default:
+      return absl::InvalidArgumentError("header.format: unknown file format");
+  }
+}
+
+// The readable message plus the row errors as binary trailing metadata.
+grpc::Status RejectFile(grpc::ServerContext* context, const absl::Status& status,
+                        const storage::Uploader& uploader) {
+  v1::UploadErrorDetails details;
+  for (const auto& e : uploader.errors()) {
+    v1::RowError* out = details.add_errors();
+    out->set_line(e.line);
+    out->set_column(e.column);
+    out->set_reason(e.reason);
+  }
+  details.set_error_count(uploader.error_count());
+  context->AddTrailingMetadata("teams-upload-errors-bin", details.SerializeAsString());
+  return ToGrpcStatus(status);
+}
+
+}  // namespace
+
+IngestServiceImpl::IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard,
+                                     IngestLimits limits)
+    : pool_(pool), guard_(std::move(guard)), limits_(limits) {}
+
+grpc::Status IngestServiceImpl::UploadDataset(
+    grpc::ServerContext* context, grpc::ServerReader<v1::UploadDatasetRequest>* reader,
+    v1::UploadDatasetResponse* response) {
+  const absl::StatusOr<auth::Principal> caller = guard_(context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+
+  v1::UploadDatasetRequest request;
+  if (!reader->Read(&request)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "header: the first message must carry the upload header");
+  }
+  if (!request.has_header()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "header: the first message must carry the upload header, not data");
+  }
+  const auto dataset = DatasetFromProto(request.header().dataset());
+  if (!dataset.ok()) return ToGrpcStatus(dataset.status());
+  const auto format = FormatFromProto(request.header().format());
+  if (!format.ok()) return ToGrpcStatus(format.status());
+
+  const absl::Time deadline =
+      std::min(absl::FromChrono(context->deadline()), absl::Now() + kDefaultAcquireWait);
+  auto uploader = storage::Uploader::Begin(*pool_, caller->partner_id, *dataset, *format,
+                                           deadline);
+  if (!uploader.ok()) return ToGrpcStatus(uploader.status());
+
+  while (reader->Read(&request)) {
+    if (request.has_header()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "header: only the first message may carry the upload header");
+    }
+    if ((*uploader)->bytes_read() + static_cast<int64_t>(request.data().size()) >
+        limits_.max_upload_bytes) {
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("data: the upload exceeds the limit of ",
+                                       limits_.max_upload_bytes, " bytes; nothing was applied"));
+    }
+    const absl::Status fed = (*uploader)->Feed(request.data());
+    if (fed.code() == absl::StatusCode::kInvalidArgument) {
+      return RejectFile(context, fed, **uploader);
+    }
+    if (!fed.ok()) return ToGrpcStatus(fed);
+  }
+  // Read() also ends when the client cancels: then nothing may be applied.
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "upload cancelled; nothing was applied");
+  }
+  const auto result = (*uploader)->Finish();
+  if (!result.ok()) {
+    if (result.status().code() == absl::StatusCode::kInvalidArgument) {
+      return RejectFile(context, result.status(), **uploader);
+    }
+    return ToGrpcStatus(result.status());
+  }
+  response->set_rows_read(result->rows_read);
+  response->set_rows_inserted(result->rows_inserted);
+  response->set_rows_replaced(result->rows_replaced);
+  response->set_rows_unchanged(result->rows_unchanged);
+  response->set_data_version(result->data_version);
+  return grpc::Status::OK;
+}
+
+}  // namespace teams_usage::server

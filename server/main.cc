@@ -1,0 +1,75 @@
+// teams-report-server: the Teams usage report gRPC service.
+//   teams-report-server [flags]              serve
+//   teams-report-server migrate --db-url URL  apply pending migrations and exit
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_join.h"
+#include "server/log.h"
+#include "server/server_setup.h"
+#include "storage/migrations.h"
+
+namespace {
+
+using teams_usage::server::LogJson;
+
+int RunMigrate(const std::string& db_url) {
+  auto report = teams_usage::storage::MigrateDatabase(db_url);
+  if (!report.ok()) {
+    LogJson("error", "migration failed", {{"error", report.status().message()}});
+    return 1;
+  }
+  LogJson("info", "migrations applied",
+          {{"applied", absl::StrJoin(report->applied, ",")},
+           {"schema_version", std::to_string(report->current_version)}});
+  return 0;
+}
+
+// Blocks SIGINT/SIGTERM in every thread and returns the set, for sigwait().
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  teams_usage::server::ServerOptions options;
+  CLI::App app{"teams-report-server: the Teams usage report gRPC service"};
+  teams_usage::server::AddServerFlags(app, &options);
+  CLI::App* migrate = app.add_subcommand("migrate", "apply pending migrations and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (options.db_url.empty()) {
+    std::cerr << "teams-report-server: --db-url (or TEAMS_REPORT_DB_URL) is required\n";
+    return 2;
+  }
+  if (migrate->parsed()) return RunMigrate(options.db_url);
+
+  const sigset_t signals = BlockShutdownSignals();
+  if (options.migrate == "auto" && RunMigrate(options.db_url) != 0) return 1;
+
+  auto server = teams_usage::server::StartServer(options);
+  if (!server.ok()) {
+    LogJson("error", "server failed to start", {{"error", server.status().message()}});
+    return 1;
+  }
+  LogJson("info", "serving", {{"listen", (*server)->listen_address()}});
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  LogJson("info", "shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  (*server)->Shutdown();
+  LogJson("info", "stopped");
+  return 0;
+}

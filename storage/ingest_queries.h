@@ -1,0 +1,248 @@
+// The SQL of ingestion (storage/ingest_store.cc), one named constant per statement.
+// $1 is always the partner id. Staging tables are per-transaction temp tables.
+#ifndef TEAMS_STORAGE_INGEST_QUERIES_H_
+#define TEAMS_STORAGE_INGEST_QUERIES_H_
+
+namespace teams_usage::storage::sql {
+
+inline constexpr char kScopeToPartner[] = "SELECT set_config('app.partner_id', $1, true)";
+
+inline constexpr char kCreateStageCustomers[] = R"sql(
+CREATE TEMP TABLE stage_customers (
+  customer_id text COLLATE "C" NOT NULL, customer_tenant_id text NOT NULL, name text NOT NULL,
+  country_code text NOT NULL, country text NOT NULL, segment text NOT NULL, industry text NOT NULL,
+  vertical text NOT NULL, eou text NOT NULL
+) ON COMMIT DROP)sql";
+
+inline constexpr const char* kCreateTouched[] = {
+    R"sql(CREATE TEMP TABLE touched_cm (customer_id text COLLATE "C" NOT NULL, month date NOT NULL)
+  ON COMMIT DROP)sql",
+    R"sql(CREATE TEMP TABLE touched_days (day date NOT NULL) ON COMMIT DROP)sql",
+};
+
+// Creates the partner's row if new and locks it: uploads of one partner are serialized here,
+// after their COPY (which needs no lock) and before anything shared is touched.
+inline constexpr char kLockPartner[] =
+    "INSERT INTO partners (partner_id) VALUES ($1) ON CONFLICT DO NOTHING";
+inline constexpr char kSelectPartnerForUpdate[] =
+    "SELECT data_version FROM partners WHERE partner_id = $1 FOR UPDATE";
+
+inline constexpr char kUpsertCustomers[] = R"sql(
+WITH up AS (
+  INSERT INTO customers AS c (partner_id, customer_id, customer_tenant_id, name, country_code,
+                              country, segment, industry, vertical, eou)
+  SELECT $1, customer_id, customer_tenant_id, name, country_code, country, segment, industry,
+         vertical, eou
+  FROM stage_customers
+  ON CONFLICT (partner_id, customer_id) DO UPDATE SET
+    customer_tenant_id = EXCLUDED.customer_tenant_id, name = EXCLUDED.name,
+    country_code = EXCLUDED.country_code, country = EXCLUDED.country,
+    segment = EXCLUDED.segment, industry = EXCLUDED.industry, vertical = EXCLUDED.vertical,
+    eou = EXCLUDED.eou
+  WHERE (c.customer_tenant_id, c.name, c.country_code, c.country, c.segment, c.industry,
+         c.vertical, c.eou)
+     IS DISTINCT FROM
+        (EXCLUDED.customer_tenant_id, EXCLUDED.name, EXCLUDED.country_code, EXCLUDED.country,
+         EXCLUDED.segment, EXCLUDED.industry, EXCLUDED.vertical, EXCLUDED.eou)
+  RETURNING 1)
+SELECT count(*) FROM up)sql";
+
+inline constexpr char kBumpVersion[] = R"sql(
+UPDATE partners SET data_version = data_version + 1, updated_at = now()
+WHERE partner_id = $1 RETURNING data_version)sql";
+
+// ---- TeamsUsageMeetingsAndCalls ---------------------------------------------------------------
+inline constexpr char kCreateStageMeetings[] = R"sql(
+CREATE TEMP TABLE stage_rows (
+  line bigint NOT NULL, customer_id text COLLATE "C" NOT NULL, day integer NOT NULL,
+  subworkload smallint NOT NULL, meeting_count bigint NOT NULL,
+  meeting_hours double precision NOT NULL
+) ON COMMIT DROP)sql";
+
+// Natural-key repeats within the file: the first 20, at the line of their second occurrence.
+inline constexpr char kDuplicatesMeetings[] = R"sql(
+SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
+FROM stage_rows GROUP BY customer_id, day, subworkload HAVING count(*) > 1
+ORDER BY repeat_line LIMIT 20)sql";
+
+// Replace-on-natural-key upsert. An unchanged row is not written (so it neither counts as
+// replaced nor touches a rollup); `xmax = 0` tells an inserted row from an updated one.
+inline constexpr char kUpsertMeetings[] = R"sql(
+WITH up AS (
+  INSERT INTO meetings_calls_daily AS f
+    (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
+  SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
+         s.meeting_hours
+  FROM stage_rows s
+  ON CONFLICT (partner_id, day, customer_id, subworkload) DO UPDATE
+    SET meeting_count = EXCLUDED.meeting_count, meeting_hours = EXCLUDED.meeting_hours
+    WHERE (f.meeting_count, f.meeting_hours)
+          IS DISTINCT FROM (EXCLUDED.meeting_count, EXCLUDED.meeting_hours)
+  RETURNING f.customer_id, f.day, (f.xmax = 0) AS inserted),
+cm AS (INSERT INTO touched_cm
+       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM up),
+d AS (INSERT INTO touched_days SELECT DISTINCT day FROM up)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+
+inline constexpr const char* kRefreshMeetings[] = {
+    R"sql(ANALYZE touched_cm;
+ANALYZE touched_days)sql",
+    R"sql(DELETE FROM rollup_customer_month r USING touched_cm t
+WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
+    R"sql(INSERT INTO rollup_customer_month
+  (partner_id, month, customer_id, meetings, meeting_hours, calls, call_hours, phone_systems,
+   phone_system_hours, active_days)
+SELECT $1, f.day - extract(day FROM f.day)::int + 1, f.customer_id,
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 1), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 1), 0),
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 2), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 2), 0),
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 3), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 3), 0),
+  coalesce(bit_or(1 << (extract(day FROM f.day)::int - 1)) FILTER (WHERE f.meeting_count > 0), 0)
+FROM meetings_calls_daily f
+WHERE f.partner_id = $1
+  AND f.day >= (SELECT min(month) FROM touched_cm)
+  AND f.day < (SELECT max(month) FROM touched_cm) + interval '1 month'
+  AND (f.customer_id, f.day - extract(day FROM f.day)::int + 1)
+      IN (SELECT customer_id, month FROM touched_cm)
+GROUP BY 2, 3)sql",
+    R"sql(DELETE FROM rollup_partner_day r USING touched_days t
+WHERE r.partner_id = $1 AND r.day = t.day)sql",
+    R"sql(INSERT INTO rollup_partner_day
+  (partner_id, day, meetings, meeting_hours, calls, call_hours, phone_systems,
+   phone_system_hours, active_customers)
+SELECT $1, f.day,
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 1), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 1), 0),
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 2), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 2), 0),
+  coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 3), 0),
+  coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 3), 0),
+  count(DISTINCT f.customer_id) FILTER (WHERE f.meeting_count > 0)
+FROM meetings_calls_daily f
+WHERE f.partner_id = $1 AND f.day IN (SELECT day FROM touched_days)
+GROUP BY f.day)sql",
+    R"sql(DELETE FROM rollup_partner_month
+WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
+    R"sql(INSERT INTO rollup_partner_month
+  (partner_id, month, meetings, meeting_hours, calls, call_hours, phone_systems,
+   phone_system_hours, active_customers)
+SELECT $1, c.month, sum(c.meetings), sum(c.meeting_hours), sum(c.calls), sum(c.call_hours),
+  sum(c.phone_systems), sum(c.phone_system_hours), count(*) FILTER (WHERE c.active_days <> 0)
+FROM rollup_customer_month c
+WHERE c.partner_id = $1 AND c.month IN (SELECT month FROM touched_cm)
+GROUP BY c.month)sql",
+    R"sql(UPDATE partners
+SET data_as_of = greatest(data_as_of, (SELECT max(day) FROM touched_days))
+WHERE partner_id = $1)sql",
+};
+
+// ---- TeamsUsageWorkload ------------------------------------------------------------------------
+inline constexpr char kCreateStageWorkload[] = R"sql(
+CREATE TEMP TABLE stage_rows (
+  line bigint NOT NULL, customer_id text COLLATE "C" NOT NULL, month integer NOT NULL,
+  subworkload smallint NOT NULL, desktop_users bigint NOT NULL, web_users bigint NOT NULL,
+  mobile_users bigint NOT NULL, all_up_participants bigint NOT NULL
+) ON COMMIT DROP)sql";
+
+inline constexpr char kDuplicatesWorkload[] = R"sql(
+SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
+FROM stage_rows GROUP BY customer_id, month, subworkload HAVING count(*) > 1
+ORDER BY repeat_line LIMIT 20)sql";
+
+inline constexpr char kUpsertWorkload[] = R"sql(
+WITH up AS (
+  INSERT INTO workload_monthly AS f
+    (partner_id, month, customer_id, subworkload, desktop_users, web_users, mobile_users,
+     all_up_participants)
+  SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.subworkload, s.desktop_users,
+         s.web_users, s.mobile_users, s.all_up_participants
+  FROM stage_rows s
+  ON CONFLICT (partner_id, month, customer_id, subworkload) DO UPDATE
+    SET desktop_users = EXCLUDED.desktop_users, web_users = EXCLUDED.web_users,
+        mobile_users = EXCLUDED.mobile_users, all_up_participants = EXCLUDED.all_up_participants
+    WHERE (f.desktop_users, f.web_users, f.mobile_users, f.all_up_participants)
+          IS DISTINCT FROM (EXCLUDED.desktop_users, EXCLUDED.web_users, EXCLUDED.mobile_users,
+                            EXCLUDED.all_up_participants)
+  RETURNING f.customer_id, f.month, (f.xmax = 0) AS inserted),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+
+inline constexpr const char* kRefreshWorkload[] = {
+    R"sql(ANALYZE touched_cm)sql",
+    R"sql(DELETE FROM rollup_customer_month_allup r USING touched_cm t
+WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
+    R"sql(INSERT INTO rollup_customer_month_allup (partner_id, month, customer_id, all_up_users)
+SELECT $1, f.month, f.customer_id, max(f.all_up_participants)
+FROM workload_monthly f JOIN touched_cm t ON f.month = t.month AND f.customer_id = t.customer_id
+WHERE f.partner_id = $1
+GROUP BY f.month, f.customer_id)sql",
+    R"sql(DELETE FROM rollup_partner_month_workload
+WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
+    R"sql(INSERT INTO rollup_partner_month_workload
+  (partner_id, month, subworkload, desktop_users, web_users, mobile_users)
+SELECT $1, f.month, f.subworkload, sum(f.desktop_users), sum(f.web_users), sum(f.mobile_users)
+FROM workload_monthly f
+WHERE f.partner_id = $1 AND f.month IN (SELECT month FROM touched_cm)
+GROUP BY f.month, f.subworkload)sql",
+    R"sql(DELETE FROM rollup_partner_month_allup
+WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
+    R"sql(INSERT INTO rollup_partner_month_allup (partner_id, month, all_up_users)
+SELECT $1, a.month, sum(a.all_up_users)
+FROM rollup_customer_month_allup a
+WHERE a.partner_id = $1 AND a.month IN (SELECT month FROM touched_cm)
+GROUP BY a.month)sql",
+    R"sql(UPDATE partners
+SET latest_month = greatest(latest_month, (SELECT max(month) FROM touched_cm))
+WHERE partner_id = $1)sql",
+};
+
+// ---- TeamsUsage3PApps --------------------------------------------------------------------------
+inline constexpr char kCreateStageApps[] = R"sql(
+CREATE TEMP TABLE stage_rows (
+  line bigint NOT NULL, customer_id text COLLATE "C" NOT NULL, month integer NOT NULL,
+  app_name text COLLATE "C" NOT NULL, user_count bigint NOT NULL
+) ON COMMIT DROP)sql";
+
+inline constexpr char kDuplicatesApps[] = R"sql(
+SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
+FROM stage_rows GROUP BY customer_id, month, app_name HAVING count(*) > 1
+ORDER BY repeat_line LIMIT 20)sql";
+
+inline constexpr char kUpsertApps[] = R"sql(
+WITH up AS (
+  INSERT INTO app_usage_monthly AS f (partner_id, month, customer_id, app_name, user_count)
+  SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.app_name, s.user_count
+  FROM stage_rows s
+  ON CONFLICT (partner_id, month, customer_id, app_name) DO UPDATE
+    SET user_count = EXCLUDED.user_count
+    WHERE f.user_count IS DISTINCT FROM EXCLUDED.user_count
+  RETURNING f.customer_id, f.month, (f.xmax = 0) AS inserted),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+
+inline constexpr const char* kRefreshApps[] = {
+    R"sql(ANALYZE touched_cm)sql",
+    R"sql(DELETE FROM rollup_customer_month_apps r USING touched_cm t
+WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
+    R"sql(INSERT INTO rollup_customer_month_apps (partner_id, month, customer_id, app_users, active_apps)
+SELECT $1, f.month, f.customer_id, sum(f.user_count), count(*) FILTER (WHERE f.user_count > 0)
+FROM app_usage_monthly f JOIN touched_cm t ON f.month = t.month AND f.customer_id = t.customer_id
+WHERE f.partner_id = $1
+GROUP BY f.month, f.customer_id)sql",
+    R"sql(DELETE FROM rollup_partner_month_app
+WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
+    R"sql(INSERT INTO rollup_partner_month_app (partner_id, month, app_name, user_count, customer_count)
+SELECT $1, f.month, f.app_name, sum(f.user_count), count(*) FILTER (WHERE f.user_count > 0)
+FROM app_usage_monthly f
+WHERE f.partner_id = $1 AND f.month IN (SELECT month FROM touched_cm)
+GROUP BY f.month, f.app_name)sql",
+    R"sql(UPDATE partners
+SET latest_month = greatest(latest_month, (SELECT max(month) FROM touched_cm))
+WHERE partner_id = $1)sql",
+};
+
+}  // namespace teams_usage::storage::sql
+
+#endif  // TEAMS_STORAGE_INGEST_QUERIES_H_

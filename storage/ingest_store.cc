@@ -1,0 +1,318 @@
+#include "storage/ingest_store.h"
+
+#include <string_view>
+#include <utility>
+
+#include <pqxx/tablewriter>
+
+#include "absl/strings/str_cat.h"
+#include "storage/ingest/copy_text.h"
+#include "storage/ingest_queries.h"
+
+namespace teams_usage::storage {
+namespace {
+
+using ingest::CustomerAttributes;
+using ingest::Dataset;
+using ingest::RowError;
+using ingest::UsageRow;
+
+// COPY data is sent in batches of about this many bytes.
+constexpr size_t kCopyBatchBytes = 1 << 20;
+
+struct DatasetStatements {
+  const char* create_stage;
+  std::vector<std::string> stage_columns;
+  const char* duplicates;
+  const char* key_columns;  // for the duplicate message
+  const char* upsert;
+  std::vector<const char*> refresh;
+};
+
+template <size_t N>
+std::vector<const char*> Statements(const char* const (&list)[N]) {
+  return std::vector<const char*>(list, list + N);
+}
+
+const DatasetStatements& StatementsFor(Dataset dataset) {
+  static const DatasetStatements kMeetings{
+      sql::kCreateStageMeetings,
+      {"line", "customer_id", "day", "subworkload", "meeting_count", "meeting_hours"},
+      sql::kDuplicatesMeetings,
+      "CustomerId, DateKey and Subworkload",
+      sql::kUpsertMeetings,
+      Statements(sql::kRefreshMeetings)};
+  static const DatasetStatements kWorkload{
+      sql::kCreateStageWorkload,
+      {"line", "customer_id", "month", "subworkload", "desktop_users", "web_users",
+       "mobile_users", "all_up_participants"},
+      sql::kDuplicatesWorkload,
+      "CustomerId, MonthKey and SubWorkload",
+      sql::kUpsertWorkload,
+      Statements(sql::kRefreshWorkload)};
+  static const DatasetStatements kApps{
+      sql::kCreateStageApps,
+      {"line", "customer_id", "month", "app_name", "user_count"},
+      sql::kDuplicatesApps,
+      "CustomerId, DateKey and AppName",
+      sql::kUpsertApps,
+      Statements(sql::kRefreshApps)};
+  switch (dataset) {
+    case Dataset::kMeetingsAndCalls:
+      return kMeetings;
+    case Dataset::kWorkload:
+      return kWorkload;
+    case Dataset::kThirdPartyApps:
+      return kApps;
+  }
+  return kMeetings;
+}
+
+void Exec(pqxx::work& tx, const char* statement, const std::string& partner_id) {
+  if (std::string_view(statement).find("$1") != std::string_view::npos) {
+    tx.exec_params(statement, partner_id);
+  } else {
+    tx.exec(statement);
+  }
+}
+
+// libpqxx 6.4's only public raw-line COPY writer is the deprecated tablewriter; stream_to keeps
+// write_raw_line private. Raw lines let us send pre-escaped batches of many rows per call.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+class CopyWriter {
+ public:
+  CopyWriter(pqxx::work& tx, const std::string& table, const std::vector<std::string>& columns)
+      : writer_(tx, table, columns.begin(), columns.end()) {}
+  // `batch` holds whole lines, each ending in '\n'.
+  void WriteBatch(std::string* batch) {
+    if (batch->empty()) return;
+    batch->pop_back();  // write_raw_line appends the final newline itself
+    writer_.write_raw_line(*batch);
+    batch->clear();
+  }
+  void Complete() { writer_.complete(); }
+
+ private:
+  pqxx::tablewriter writer_;
+};
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+class UploadWriter::Impl {
+ public:
+  Impl(ConnectionPool::Lease lease, std::string partner_id, Dataset dataset)
+      : lease(std::move(lease)),
+        partner_id(std::move(partner_id)),
+        dataset(dataset),
+        statements(StatementsFor(dataset)) {}
+
+  ConnectionPool::Lease lease;
+  const std::string partner_id;
+  const Dataset dataset;
+  const DatasetStatements& statements;
+  std::unique_ptr<pqxx::work> tx;
+  std::unique_ptr<CopyWriter> copy;
+  std::string batch;
+  // Last-wins attributes per CustomerId within this upload.
+  absl::flat_hash_map<std::string, CustomerAttributes> customers;
+  bool failed = false;
+  bool committed = false;
+};
+
+UploadWriter::UploadWriter(ConnectionPool::Lease lease, std::string partner_id, Dataset dataset)
+    : impl_(std::make_unique<Impl>(std::move(lease), std::move(partner_id), dataset)) {}
+
+UploadWriter::~UploadWriter() {
+  if (impl_ == nullptr || impl_->committed) return;
+  // An unfinished COPY cannot be ended cleanly from here; the connection is dropped, which makes
+  // PostgreSQL roll the transaction back.
+  if (impl_->copy != nullptr) impl_->lease.Discard();
+  impl_->copy.reset();
+  try {
+    if (impl_->tx != nullptr) impl_->tx->abort();
+  } catch (const std::exception&) {
+    impl_->lease.Discard();
+  }
+  impl_->tx.reset();
+}
+
+absl::StatusOr<std::unique_ptr<UploadWriter>> UploadWriter::Start(ConnectionPool::Lease lease,
+                                                                  std::string partner_id,
+                                                                  ingest::Dataset dataset) {
+  std::unique_ptr<UploadWriter> writer(
+      new UploadWriter(std::move(lease), std::move(partner_id), dataset));
+  Impl& impl = *writer->impl_;
+  try {
+    impl.tx = std::make_unique<pqxx::work>(impl.lease.conn());
+    impl.tx->exec_params(sql::kScopeToPartner, impl.partner_id);
+    impl.tx->exec(impl.statements.create_stage);
+    impl.copy =
+        std::make_unique<CopyWriter>(*impl.tx, "stage_rows", impl.statements.stage_columns);
+  } catch (const std::exception& e) {
+    impl.lease.Discard();
+    return StatusFromDbException(e, "starting the upload");
+  }
+  impl.batch.reserve(kCopyBatchBytes + 4096);
+  return writer;
+}
+
+absl::Status UploadWriter::Add(const UsageRow& row) {
+  Impl& impl = *impl_;
+  if (impl.failed) return absl::OkStatus();
+  std::string& out = impl.batch;
+  const size_t start = out.size();
+  auto text = [&](std::string_view value, const char* column) {
+    if (ingest::AppendCopyText(&out, value)) return true;
+    row_errors_.push_back(RowError{row.line, column, "not valid UTF-8 text"});
+    return false;
+  };
+  bool ok = true;
+  ingest::AppendCopyInt(&out, row.line);
+  out.push_back('\t');
+  ok = text(row.customer.customer_id, "CustomerId");
+  out.push_back('\t');
+  ingest::AppendCopyInt(&out, row.date);
+  out.push_back('\t');
+  switch (impl.dataset) {
+    case Dataset::kMeetingsAndCalls:
+      ingest::AppendCopyInt(&out, static_cast<int>(row.subworkload));
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.meeting_count);
+      out.push_back('\t');
+      ingest::AppendCopyDouble(&out, row.meeting_hours);
+      break;
+    case Dataset::kWorkload:
+      ingest::AppendCopyInt(&out, static_cast<int>(row.subworkload));
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.desktop_users);
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.web_users);
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.mobile_users);
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.all_up_participants);
+      break;
+    case Dataset::kThirdPartyApps:
+      ok = text(row.app_name, "AppName") && ok;
+      out.push_back('\t');
+      ingest::AppendCopyInt(&out, row.user_count);
+      break;
+  }
+  out.push_back('\n');
+
+  const CustomerAttributes& c = row.customer;
+  for (const auto& [value, column] : {std::pair<const std::string&, const char*>{
+                                          c.customer_tenant_id, "CustomerTenantId"},
+                                      {c.name, "CustomerName"},
+                                      {c.country_code, "CustomerCountryCode"},
+                                      {c.country, "CustomerCountry"},
+                                      {c.segment, "CustomerSegment"},
+                                      {c.industry, "IndustryName"},
+                                      {c.vertical, "VerticalName"},
+                                      {c.eou, "EOU"}}) {
+    if (!ingest::IsStorableText(value)) {
+      row_errors_.push_back(RowError{row.line, column, "not valid UTF-8 text"});
+      ok = false;
+    }
+  }
+  if (!ok) {
+    out.resize(start);
+    impl.failed = true;
+    return absl::OkStatus();
+  }
+  auto it = impl.customers.find(c.customer_id);
+  if (it == impl.customers.end()) {
+    impl.customers.emplace(c.customer_id, c);
+  } else {
+    it->second = c;
+  }
+  if (out.size() >= kCopyBatchBytes) {
+    try {
+      impl.copy->WriteBatch(&out);
+    } catch (const std::exception& e) {
+      impl.failed = true;
+      return StatusFromDbException(e, "writing the upload");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
+  Impl& impl = *impl_;
+  if (impl.failed || !row_errors_.empty()) {
+    return absl::InvalidArgumentError(ingest::SummarizeErrors(
+        row_errors_, static_cast<int64_t>(row_errors_.size())));
+  }
+  UploadResult result;
+  result.rows_read = rows_read;
+  pqxx::work& tx = *impl.tx;
+  try {
+    impl.copy->WriteBatch(&impl.batch);
+    impl.copy->Complete();
+    impl.copy.reset();
+
+    // Natural keys must be unique within one file: a repeat is ambiguous, so it is an error.
+    const pqxx::result repeats = tx.exec(impl.statements.duplicates);
+    if (!repeats.empty()) {
+      for (const auto& r : repeats) {
+        row_errors_.push_back(RowError{
+            r[1].as<int64_t>(), "",
+            absl::StrCat("repeats line ", r[0].as<int64_t>(), ": the same ",
+                         impl.statements.key_columns, " (each may appear once in a file)")});
+      }
+      impl.failed = true;
+      return absl::InvalidArgumentError(ingest::SummarizeErrors(
+          row_errors_, static_cast<int64_t>(row_errors_.size())));
+    }
+
+    tx.exec(sql::kCreateStageCustomers);
+    {
+      CopyWriter customers(tx, "stage_customers",
+                           {"customer_id", "customer_tenant_id", "name", "country_code",
+                            "country", "segment", "industry", "vertical", "eou"});
+      std::string& out = impl.batch;
+      for (const auto& [id, c] : impl.customers) {
+        for (const std::string* v : {&c.customer_id, &c.customer_tenant_id, &c.name,
+                                     &c.country_code, &c.country, &c.segment, &c.industry,
+                                     &c.vertical, &c.eou}) {
+          ingest::AppendCopyText(&out, *v);  // validated in Add()
+          out.push_back('\t');
+        }
+        out.back() = '\n';
+        if (out.size() >= kCopyBatchBytes) customers.WriteBatch(&out);
+      }
+      customers.WriteBatch(&out);
+      customers.Complete();
+    }
+    for (const char* statement : sql::kCreateTouched) tx.exec(statement);
+
+    tx.exec_params(sql::kLockPartner, impl.partner_id);
+    int64_t version =
+        tx.exec_params1(sql::kSelectPartnerForUpdate, impl.partner_id)[0].as<int64_t>();
+
+    result.customers_changed =
+        tx.exec_params1(sql::kUpsertCustomers, impl.partner_id)[0].as<int64_t>();
+    const pqxx::row counts = tx.exec_params1(impl.statements.upsert, impl.partner_id);
+    result.rows_inserted = counts[0].as<int64_t>();
+    result.rows_replaced = counts[1].as<int64_t>();
+    result.rows_unchanged = rows_read - result.rows_inserted - result.rows_replaced;
+
+    if (result.rows_inserted + result.rows_replaced > 0) {
+      for (const char* statement : impl.statements.refresh) Exec(tx, statement, impl.partner_id);
+    }
+    if (result.rows_inserted + result.rows_replaced + result.customers_changed > 0) {
+      version = tx.exec_params1(sql::kBumpVersion, impl.partner_id)[0].as<int64_t>();
+    }
+    result.data_version = version;
+    tx.commit();
+    impl.committed = true;
+  } catch (const std::exception& e) {
+    impl.failed = true;
+    return StatusFromDbException(e, "applying the upload");
+  }
+  return result;
+}
+
+}  // namespace teams_usage::storage

@@ -1,0 +1,90 @@
+#include "tests/support/pg_env.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <pqxx/pqxx>
+
+#include "storage/migrations.h"
+
+namespace teams_usage::testing {
+
+std::string AdminUrl() {
+  const char* url = std::getenv("TEAMS_TEST_DB_URL");
+  if (url == nullptr || *url == '\0') {
+    throw std::runtime_error(
+        "TEAMS_TEST_DB_URL is not set: run the tests with ./scripts/test, which starts a "
+        "throwaway PostgreSQL for them");
+  }
+  return url;
+}
+
+std::string UrlForDatabase(const std::string& url, const std::string& database) {
+  // postgresql://user@host:port/dbname[?params]
+  const size_t scheme = url.find("://");
+  const size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const size_t query = url.find('?');
+  std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+  std::string params = query == std::string::npos ? "" : url.substr(query);
+  return base + "/" + database + params;
+}
+
+std::unique_ptr<TestDatabase> TestDatabase::Create(const std::string& prefix, bool migrate) {
+  const std::string admin = AdminUrl();
+  const std::string name = prefix + "_" + std::to_string(getpid());
+  {
+    pqxx::connection conn(admin);
+    pqxx::nontransaction tx(conn);
+    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
+    tx.exec("CREATE DATABASE " + tx.quote_name(name));
+  }
+  std::unique_ptr<TestDatabase> db(new TestDatabase(admin, name, UrlForDatabase(admin, name)));
+  if (migrate) {
+    auto report = storage::MigrateDatabase(db->url());
+    if (!report.ok()) throw std::runtime_error(std::string(report.status().message()));
+  }
+  return db;
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection conn(admin_url_);
+    pqxx::nontransaction tx(conn);
+    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // Best effort: the throwaway server is deleted after the run anyway.
+  }
+}
+
+std::vector<std::string> TestDatabase::Snapshot(const std::string& table) const {
+  pqxx::connection conn(url_);
+  pqxx::read_transaction tx(conn);
+  std::vector<std::string> rows;
+  for (const auto& r : tx.exec("SELECT t::text FROM " + tx.quote_name(table) + " t")) {
+    rows.push_back(r[0].c_str());
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+std::vector<std::string> TestDatabase::SnapshotAll() const {
+  std::vector<std::string> tables;
+  {
+    pqxx::connection conn(url_);
+    pqxx::read_transaction tx(conn);
+    for (const auto& r : tx.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                 "ORDER BY tablename")) {
+      tables.push_back(r[0].c_str());
+    }
+  }
+  std::vector<std::string> all;
+  for (const auto& t : tables) {
+    for (auto& row : Snapshot(t)) all.push_back(t + ": " + row);
+  }
+  return all;
+}
+
+}  // namespace teams_usage::testing

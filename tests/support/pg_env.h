@@ -1,0 +1,42 @@
+// A private database per test binary on the PostgreSQL that scripts/test starts
+// (TEAMS_TEST_DB_URL). Tests that need it fail, never skip, when it is missing.
+#ifndef TEAMS_TESTS_SUPPORT_PG_ENV_H_
+#define TEAMS_TESTS_SUPPORT_PG_ENV_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace teams_usage::testing {
+
+class TestDatabase {
+ public:
+  // Creates an empty database named after `prefix` and the process id; with `migrate`, applies
+  // the embedded migrations to it.
+  static std::unique_ptr<TestDatabase> Create(const std::string& prefix, bool migrate = true);
+  ~TestDatabase();
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+
+  // Every row of `table`, each as one text line, sorted: a byte-for-byte picture of its content.
+  std::vector<std::string> Snapshot(const std::string& table) const;
+  // Snapshot of every table in the public schema, as "table: row" lines.
+  std::vector<std::string> SnapshotAll() const;
+
+ private:
+  TestDatabase(std::string admin_url, std::string name, std::string url)
+      : admin_url_(std::move(admin_url)), name_(std::move(name)), url_(std::move(url)) {}
+  std::string admin_url_;
+  std::string name_;
+  std::string url_;
+};
+
+// TEAMS_TEST_DB_URL, or a fatal test failure explaining how to run the tests.
+std::string AdminUrl();
+// `url` with its database name replaced by `database`.
+std::string UrlForDatabase(const std::string& url, const std::string& database);
+
+}  // namespace teams_usage::testing
+
+#endif  // TEAMS_TESTS_SUPPORT_PG_ENV_H_
