@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client/client_common.h"
+#include "client/token_command.h"
 #include "client/upload_command.h"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   AddConnectionFlags(app, &connection);
   std::function<int()> run;
   AddUploadCommand(app, &connection, &run);
+  AddTokenCommand(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

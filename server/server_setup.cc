@@ -5,7 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/auth/access_policy.h"
+#include "server/auth/audit_log.h"
+#include "server/auth/auth_interceptor.h"
+#include "server/auth/token_verifier.h"
 #include "server/ingest_service.h"
+#include "server/log.h"
 #include "storage/pool.h"
 
 namespace teams_usage::server {
@@ -44,8 +49,22 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   pool_options.size = options.db_pool_size;
   running->pool_ = std::make_unique<storage::ConnectionPool>(pool_options);
 
-  CallerGuard guard = [](grpc::ServerContextBase*) -> absl::StatusOr<auth::Principal> {
-    return absl::UnauthenticatedError("authentication is not configured");
+  auth::TokenVerifierConfig verifier_config;
+  verifier_config.hs256_secret_file = options.jwt_hs256_secret_file;
+  verifier_config.public_key_file = options.jwt_public_key_file;
+  verifier_config.issuer = options.jwt_issuer;
+  verifier_config.audience = options.jwt_audience;
+  auto verifier = auth::TokenVerifier::Create(verifier_config);
+  if (!verifier.ok()) return verifier.status();
+  auto policy = auth::AccessPolicy::FromGeneratedPool();
+  if (!policy.ok()) return policy.status();
+  auth::AuthInterceptorOptions auth_options;
+  auth_options.verifier = std::shared_ptr<const auth::TokenVerifier>(*std::move(verifier));
+  auth_options.policy = std::make_shared<const auth::AccessPolicy>(*std::move(policy));
+  auth_options.audit = std::make_shared<auth::JsonLinesAuditSink>();
+
+  CallerGuard guard = [](grpc::ServerContextBase* context) {
+    return auth::RequireCaller(context);
   };
   IngestLimits limits;
   limits.max_upload_bytes = options.max_upload_bytes;
@@ -54,6 +73,9 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<auth::AuthInterceptorFactory>(auth_options));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(running->ingest_.get());

@@ -1,5 +1,7 @@
 // The SQL of ingestion (storage/ingest_store.cc), one named constant per statement.
-// $1 is always the partner id. Staging tables are per-transaction temp tables.
+// $1 is always the partner id. Staging tables are per-transaction temp tables. touched_cm and
+// touched_days may list an entry more than once (from the UPDATE and the INSERT): every statement
+// reading them is a semi-join or a DELETE, which a repeat does not change.
 #ifndef TEAMS_STORAGE_INGEST_QUERIES_H_
 #define TEAMS_STORAGE_INGEST_QUERIES_H_
 
@@ -59,30 +61,53 @@ CREATE TEMP TABLE stage_rows (
   meeting_hours double precision NOT NULL
 ) ON COMMIT DROP)sql";
 
-// Natural-key repeats within the file: the first 20, at the line of their second occurrence.
+// Natural-key repeats within the file: the first 20, at the line of their second occurrence. Run
+// only when the writer's key hashes saw a repeat (or a hash collision).
 inline constexpr char kDuplicatesMeetings[] = R"sql(
 SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
 FROM stage_rows GROUP BY customer_id, day, subworkload HAVING count(*) > 1
 ORDER BY repeat_line LIMIT 20)sql";
 
-// Replace-on-natural-key upsert. An unchanged row is not written (so it neither counts as
-// replaced nor touches a rollup); `xmax = 0` tells an inserted row from an updated one.
-inline constexpr char kUpsertMeetings[] = R"sql(
+// Replace-on-natural-key, in two set-based statements: the UPDATE rewrites only rows whose values
+// differ (an unchanged row is neither written nor counted nor touches a rollup), the INSERT adds
+// the keys not yet stored. Uploads of one partner are serialized by the partner row lock, and the
+// file's keys are known to be unique, so no row can be claimed twice. $2 and $3 bound the upload's
+// days (days since 1970-01-01), which keeps the joins to the affected part of the partner's rows.
+inline constexpr char kReplaceMeetings[] = R"sql(
 WITH up AS (
-  INSERT INTO meetings_calls_daily AS f
+  UPDATE meetings_calls_daily AS f
+  SET meeting_count = s.meeting_count, meeting_hours = s.meeting_hours
+  FROM stage_rows s
+  WHERE f.partner_id = $1
+    AND f.day BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
+    AND f.subworkload = s.subworkload
+    AND (f.meeting_count, f.meeting_hours)
+        IS DISTINCT FROM (s.meeting_count, s.meeting_hours)
+  RETURNING f.customer_id, f.day),
+cm AS (INSERT INTO touched_cm
+       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM up),
+d AS (INSERT INTO touched_days SELECT DISTINCT day FROM up)
+SELECT count(*) FROM up)sql";
+
+inline constexpr char kInsertMeetings[] = R"sql(
+WITH ins AS (
+  INSERT INTO meetings_calls_daily
     (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
   SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
          s.meeting_hours
   FROM stage_rows s
-  ON CONFLICT (partner_id, day, customer_id, subworkload) DO UPDATE
-    SET meeting_count = EXCLUDED.meeting_count, meeting_hours = EXCLUDED.meeting_hours
-    WHERE (f.meeting_count, f.meeting_hours)
-          IS DISTINCT FROM (EXCLUDED.meeting_count, EXCLUDED.meeting_hours)
-  RETURNING f.customer_id, f.day, (f.xmax = 0) AS inserted),
+  WHERE NOT EXISTS (
+    SELECT 1 FROM meetings_calls_daily f
+    WHERE f.partner_id = $1
+      AND f.day BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+      AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
+      AND f.subworkload = s.subworkload)
+  RETURNING customer_id, day),
 cm AS (INSERT INTO touched_cm
-       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM up),
-d AS (INSERT INTO touched_days SELECT DISTINCT day FROM up)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM ins),
+d AS (INSERT INTO touched_days SELECT DISTINCT day FROM ins)
+SELECT count(*) FROM ins)sql";
 
 inline constexpr const char* kRefreshMeetings[] = {
     R"sql(ANALYZE touched_cm;
@@ -151,23 +176,39 @@ SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
 FROM stage_rows GROUP BY customer_id, month, subworkload HAVING count(*) > 1
 ORDER BY repeat_line LIMIT 20)sql";
 
-inline constexpr char kUpsertWorkload[] = R"sql(
+inline constexpr char kReplaceWorkload[] = R"sql(
 WITH up AS (
-  INSERT INTO workload_monthly AS f
+  UPDATE workload_monthly AS f
+  SET desktop_users = s.desktop_users, web_users = s.web_users, mobile_users = s.mobile_users,
+      all_up_participants = s.all_up_participants
+  FROM stage_rows s
+  WHERE f.partner_id = $1
+    AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+    AND f.subworkload = s.subworkload
+    AND (f.desktop_users, f.web_users, f.mobile_users, f.all_up_participants)
+        IS DISTINCT FROM (s.desktop_users, s.web_users, s.mobile_users, s.all_up_participants)
+  RETURNING f.customer_id, f.month),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
+SELECT count(*) FROM up)sql";
+
+inline constexpr char kInsertWorkload[] = R"sql(
+WITH ins AS (
+  INSERT INTO workload_monthly
     (partner_id, month, customer_id, subworkload, desktop_users, web_users, mobile_users,
      all_up_participants)
   SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.subworkload, s.desktop_users,
          s.web_users, s.mobile_users, s.all_up_participants
   FROM stage_rows s
-  ON CONFLICT (partner_id, month, customer_id, subworkload) DO UPDATE
-    SET desktop_users = EXCLUDED.desktop_users, web_users = EXCLUDED.web_users,
-        mobile_users = EXCLUDED.mobile_users, all_up_participants = EXCLUDED.all_up_participants
-    WHERE (f.desktop_users, f.web_users, f.mobile_users, f.all_up_participants)
-          IS DISTINCT FROM (EXCLUDED.desktop_users, EXCLUDED.web_users, EXCLUDED.mobile_users,
-                            EXCLUDED.all_up_participants)
-  RETURNING f.customer_id, f.month, (f.xmax = 0) AS inserted),
-cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+  WHERE NOT EXISTS (
+    SELECT 1 FROM workload_monthly f
+    WHERE f.partner_id = $1
+      AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+      AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+      AND f.subworkload = s.subworkload)
+  RETURNING customer_id, month),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM ins)
+SELECT count(*) FROM ins)sql";
 
 inline constexpr const char* kRefreshWorkload[] = {
     R"sql(ANALYZE touched_cm)sql",
@@ -175,8 +216,8 @@ inline constexpr const char* kRefreshWorkload[] = {
 WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
     R"sql(INSERT INTO rollup_customer_month_allup (partner_id, month, customer_id, all_up_users)
 SELECT $1, f.month, f.customer_id, max(f.all_up_participants)
-FROM workload_monthly f JOIN touched_cm t ON f.month = t.month AND f.customer_id = t.customer_id
-WHERE f.partner_id = $1
+FROM workload_monthly f
+WHERE f.partner_id = $1 AND (f.month, f.customer_id) IN (SELECT month, customer_id FROM touched_cm)
 GROUP BY f.month, f.customer_id)sql",
     R"sql(DELETE FROM rollup_partner_month_workload
 WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
@@ -210,17 +251,34 @@ SELECT min(line), (array_agg(line ORDER BY line))[2] AS repeat_line
 FROM stage_rows GROUP BY customer_id, month, app_name HAVING count(*) > 1
 ORDER BY repeat_line LIMIT 20)sql";
 
-inline constexpr char kUpsertApps[] = R"sql(
+inline constexpr char kReplaceApps[] = R"sql(
 WITH up AS (
-  INSERT INTO app_usage_monthly AS f (partner_id, month, customer_id, app_name, user_count)
+  UPDATE app_usage_monthly AS f
+  SET user_count = s.user_count
+  FROM stage_rows s
+  WHERE f.partner_id = $1
+    AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+    AND f.app_name = s.app_name
+    AND f.user_count IS DISTINCT FROM s.user_count
+  RETURNING f.customer_id, f.month),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
+SELECT count(*) FROM up)sql";
+
+inline constexpr char kInsertApps[] = R"sql(
+WITH ins AS (
+  INSERT INTO app_usage_monthly (partner_id, month, customer_id, app_name, user_count)
   SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.app_name, s.user_count
   FROM stage_rows s
-  ON CONFLICT (partner_id, month, customer_id, app_name) DO UPDATE
-    SET user_count = EXCLUDED.user_count
-    WHERE f.user_count IS DISTINCT FROM EXCLUDED.user_count
-  RETURNING f.customer_id, f.month, (f.xmax = 0) AS inserted),
-cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up)sql";
+  WHERE NOT EXISTS (
+    SELECT 1 FROM app_usage_monthly f
+    WHERE f.partner_id = $1
+      AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+      AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+      AND f.app_name = s.app_name)
+  RETURNING customer_id, month),
+cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM ins)
+SELECT count(*) FROM ins)sql";
 
 inline constexpr const char* kRefreshApps[] = {
     R"sql(ANALYZE touched_cm)sql",
@@ -228,8 +286,8 @@ inline constexpr const char* kRefreshApps[] = {
 WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
     R"sql(INSERT INTO rollup_customer_month_apps (partner_id, month, customer_id, app_users, active_apps)
 SELECT $1, f.month, f.customer_id, sum(f.user_count), count(*) FILTER (WHERE f.user_count > 0)
-FROM app_usage_monthly f JOIN touched_cm t ON f.month = t.month AND f.customer_id = t.customer_id
-WHERE f.partner_id = $1
+FROM app_usage_monthly f
+WHERE f.partner_id = $1 AND (f.month, f.customer_id) IN (SELECT month, customer_id FROM touched_cm)
 GROUP BY f.month, f.customer_id)sql",
     R"sql(DELETE FROM rollup_partner_month_app
 WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",

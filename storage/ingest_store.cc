@@ -1,10 +1,13 @@
 #include "storage/ingest_store.h"
 
+#include <limits>
 #include <string_view>
 #include <utility>
 
 #include <pqxx/tablewriter>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "storage/ingest/copy_text.h"
 #include "storage/ingest_queries.h"
@@ -25,7 +28,8 @@ struct DatasetStatements {
   std::vector<std::string> stage_columns;
   const char* duplicates;
   const char* key_columns;  // for the duplicate message
-  const char* upsert;
+  const char* replace;  // UPDATE of changed rows; returns their count
+  const char* insert;   // INSERT of new keys; returns their count
   std::vector<const char*> refresh;
 };
 
@@ -40,7 +44,8 @@ const DatasetStatements& StatementsFor(Dataset dataset) {
       {"line", "customer_id", "day", "subworkload", "meeting_count", "meeting_hours"},
       sql::kDuplicatesMeetings,
       "CustomerId, DateKey and Subworkload",
-      sql::kUpsertMeetings,
+      sql::kReplaceMeetings,
+      sql::kInsertMeetings,
       Statements(sql::kRefreshMeetings)};
   static const DatasetStatements kWorkload{
       sql::kCreateStageWorkload,
@@ -48,14 +53,16 @@ const DatasetStatements& StatementsFor(Dataset dataset) {
        "mobile_users", "all_up_participants"},
       sql::kDuplicatesWorkload,
       "CustomerId, MonthKey and SubWorkload",
-      sql::kUpsertWorkload,
+      sql::kReplaceWorkload,
+      sql::kInsertWorkload,
       Statements(sql::kRefreshWorkload)};
   static const DatasetStatements kApps{
       sql::kCreateStageApps,
       {"line", "customer_id", "month", "app_name", "user_count"},
       sql::kDuplicatesApps,
       "CustomerId, DateKey and AppName",
-      sql::kUpsertApps,
+      sql::kReplaceApps,
+      sql::kInsertApps,
       Statements(sql::kRefreshApps)};
   switch (dataset) {
     case Dataset::kMeetingsAndCalls:
@@ -117,6 +124,12 @@ class UploadWriter::Impl {
   std::string batch;
   // Last-wins attributes per CustomerId within this upload.
   absl::flat_hash_map<std::string, CustomerAttributes> customers;
+  // 64-bit hashes of the natural keys seen so far. A repeated hash means a repeated key or (very
+  // rarely) a collision; only then is the exact repeat query run.
+  absl::flat_hash_set<uint64_t> key_hashes;
+  bool maybe_repeated_key = false;
+  int32_t min_date = std::numeric_limits<int32_t>::max();
+  int32_t max_date = std::numeric_limits<int32_t>::min();
   bool failed = false;
   bool committed = false;
 };
@@ -222,6 +235,15 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
     impl.failed = true;
     return absl::OkStatus();
   }
+  const uint64_t key_hash =
+      impl.dataset == Dataset::kThirdPartyApps
+          ? absl::Hash<std::tuple<absl::string_view, int32_t, absl::string_view>>{}(
+                {c.customer_id, row.date, row.app_name})
+          : absl::Hash<std::tuple<absl::string_view, int32_t, int>>{}(
+                {c.customer_id, row.date, static_cast<int>(row.subworkload)});
+  if (!impl.key_hashes.insert(key_hash).second) impl.maybe_repeated_key = true;
+  impl.min_date = std::min(impl.min_date, row.date);
+  impl.max_date = std::max(impl.max_date, row.date);
   auto it = impl.customers.find(c.customer_id);
   if (it == impl.customers.end()) {
     impl.customers.emplace(c.customer_id, c);
@@ -254,7 +276,8 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
     impl.copy.reset();
 
     // Natural keys must be unique within one file: a repeat is ambiguous, so it is an error.
-    const pqxx::result repeats = tx.exec(impl.statements.duplicates);
+    const pqxx::result repeats =
+        impl.maybe_repeated_key ? tx.exec(impl.statements.duplicates) : pqxx::result();
     if (!repeats.empty()) {
       for (const auto& r : repeats) {
         row_errors_.push_back(RowError{
@@ -294,9 +317,15 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
 
     result.customers_changed =
         tx.exec_params1(sql::kUpsertCustomers, impl.partner_id)[0].as<int64_t>();
-    const pqxx::row counts = tx.exec_params1(impl.statements.upsert, impl.partner_id);
-    result.rows_inserted = counts[0].as<int64_t>();
-    result.rows_replaced = counts[1].as<int64_t>();
+    if (impl.min_date <= impl.max_date) {  // the file has rows
+      tx.exec("ANALYZE stage_rows");
+      result.rows_replaced = tx.exec_params1(impl.statements.replace, impl.partner_id,
+                                             impl.min_date, impl.max_date)[0]
+                                 .as<int64_t>();
+      result.rows_inserted = tx.exec_params1(impl.statements.insert, impl.partner_id,
+                                             impl.min_date, impl.max_date)[0]
+                                 .as<int64_t>();
+    }
     result.rows_unchanged = rows_read - result.rows_inserted - result.rows_replaced;
 
     if (result.rows_inserted + result.rows_replaced > 0) {

@@ -28,11 +28,15 @@ pg_start() {
   local dir=$1 port=$2
   shift 2
   mkdir -p "$dir"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$dir"
+    # The postgres user must be able to reach the directory (mktemp makes private parents).
+    chmod o+x "$(dirname "$dir")"
+  fi
   chmod 700 "$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
-    pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 --no-locale >"$dir.initdb.log" 2>&1 ||
-      { cat "$dir.initdb.log" >&2; return 1; }
+    pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 --no-locale >"$dir/../initdb.log" 2>&1 ||
+      { cat "$dir/../initdb.log" >&2; return 1; }
   fi
   local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir"
   for setting in "$@"; do opts="$opts -c $setting"; done
