@@ -70,7 +70,9 @@ ORDER BY repeat_line LIMIT 20)sql";
 
 // Replace-on-natural-key, in two set-based statements: the UPDATE rewrites only rows whose values
 // differ (an unchanged row is neither written nor counted nor touches a rollup), the INSERT adds
-// the keys not yet stored. Uploads of one partner are serialized by the partner row lock, and the
+// the keys not yet stored (its row count comes from the command tag; the writer adds the file's
+// customer-months and days to the touched sets itself, cheaper than RETURNING every new row).
+// Uploads of one partner are serialized by the partner row lock, and the
 // file's keys are known to be unique, so no row can be claimed twice. $2 and $3 bound the upload's
 // days (days since 1970-01-01), which keeps the joins to the affected part of the partner's rows.
 inline constexpr char kReplaceMeetings[] = R"sql(
@@ -86,28 +88,22 @@ WITH up AS (
         IS DISTINCT FROM (s.meeting_count, s.meeting_hours)
   RETURNING f.customer_id, f.day),
 cm AS (INSERT INTO touched_cm
-       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM up),
+       SELECT DISTINCT customer_id, day - date_part('day', day)::int + 1 FROM up),
 d AS (INSERT INTO touched_days SELECT DISTINCT day FROM up)
 SELECT count(*) FROM up)sql";
 
 inline constexpr char kInsertMeetings[] = R"sql(
-WITH ins AS (
-  INSERT INTO meetings_calls_daily
-    (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
-  SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
-         s.meeting_hours
-  FROM stage_rows s
-  WHERE NOT EXISTS (
-    SELECT 1 FROM meetings_calls_daily f
-    WHERE f.partner_id = $1
-      AND f.day BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
-      AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
-      AND f.subworkload = s.subworkload)
-  RETURNING customer_id, day),
-cm AS (INSERT INTO touched_cm
-       SELECT DISTINCT customer_id, day - extract(day FROM day)::int + 1 FROM ins),
-d AS (INSERT INTO touched_days SELECT DISTINCT day FROM ins)
-SELECT count(*) FROM ins)sql";
+INSERT INTO meetings_calls_daily
+  (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
+SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
+       s.meeting_hours
+FROM stage_rows s
+WHERE NOT EXISTS (
+  SELECT 1 FROM meetings_calls_daily f
+  WHERE f.partner_id = $1
+    AND f.day BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
+    AND f.subworkload = s.subworkload))sql";
 
 inline constexpr const char* kRefreshMeetings[] = {
     R"sql(ANALYZE touched_cm;
@@ -117,19 +113,19 @@ WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)
     R"sql(INSERT INTO rollup_customer_month
   (partner_id, month, customer_id, meetings, meeting_hours, calls, call_hours, phone_systems,
    phone_system_hours, active_days)
-SELECT $1, f.day - extract(day FROM f.day)::int + 1, f.customer_id,
+SELECT $1, f.day - date_part('day', f.day)::int + 1, f.customer_id,
   coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 1), 0),
   coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 1), 0),
   coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 2), 0),
   coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 2), 0),
   coalesce(sum(f.meeting_count) FILTER (WHERE f.subworkload = 3), 0),
   coalesce(sum(f.meeting_hours) FILTER (WHERE f.subworkload = 3), 0),
-  coalesce(bit_or(1 << (extract(day FROM f.day)::int - 1)) FILTER (WHERE f.meeting_count > 0), 0)
+  coalesce(bit_or(1 << (date_part('day', f.day)::int - 1)) FILTER (WHERE f.meeting_count > 0), 0)
 FROM meetings_calls_daily f
 WHERE f.partner_id = $1
   AND f.day >= (SELECT min(month) FROM touched_cm)
   AND f.day < (SELECT max(month) FROM touched_cm) + interval '1 month'
-  AND (f.customer_id, f.day - extract(day FROM f.day)::int + 1)
+  AND (f.customer_id, f.day - date_part('day', f.day)::int + 1)
       IN (SELECT customer_id, month FROM touched_cm)
 GROUP BY 2, 3)sql",
     R"sql(DELETE FROM rollup_partner_day r USING touched_days t
@@ -193,22 +189,18 @@ cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
 SELECT count(*) FROM up)sql";
 
 inline constexpr char kInsertWorkload[] = R"sql(
-WITH ins AS (
-  INSERT INTO workload_monthly
-    (partner_id, month, customer_id, subworkload, desktop_users, web_users, mobile_users,
-     all_up_participants)
-  SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.subworkload, s.desktop_users,
-         s.web_users, s.mobile_users, s.all_up_participants
-  FROM stage_rows s
-  WHERE NOT EXISTS (
-    SELECT 1 FROM workload_monthly f
-    WHERE f.partner_id = $1
-      AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
-      AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
-      AND f.subworkload = s.subworkload)
-  RETURNING customer_id, month),
-cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM ins)
-SELECT count(*) FROM ins)sql";
+INSERT INTO workload_monthly
+  (partner_id, month, customer_id, subworkload, desktop_users, web_users, mobile_users,
+   all_up_participants)
+SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.subworkload, s.desktop_users,
+       s.web_users, s.mobile_users, s.all_up_participants
+FROM stage_rows s
+WHERE NOT EXISTS (
+  SELECT 1 FROM workload_monthly f
+  WHERE f.partner_id = $1
+    AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+    AND f.subworkload = s.subworkload))sql";
 
 inline constexpr const char* kRefreshWorkload[] = {
     R"sql(ANALYZE touched_cm)sql",
@@ -266,19 +258,15 @@ cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM up)
 SELECT count(*) FROM up)sql";
 
 inline constexpr char kInsertApps[] = R"sql(
-WITH ins AS (
-  INSERT INTO app_usage_monthly (partner_id, month, customer_id, app_name, user_count)
-  SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.app_name, s.user_count
-  FROM stage_rows s
-  WHERE NOT EXISTS (
-    SELECT 1 FROM app_usage_monthly f
-    WHERE f.partner_id = $1
-      AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
-      AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
-      AND f.app_name = s.app_name)
-  RETURNING customer_id, month),
-cm AS (INSERT INTO touched_cm SELECT DISTINCT customer_id, month FROM ins)
-SELECT count(*) FROM ins)sql";
+INSERT INTO app_usage_monthly (partner_id, month, customer_id, app_name, user_count)
+SELECT $1, date '1970-01-01' + s.month, s.customer_id, s.app_name, s.user_count
+FROM stage_rows s
+WHERE NOT EXISTS (
+  SELECT 1 FROM app_usage_monthly f
+  WHERE f.partner_id = $1
+    AND f.month BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int
+    AND f.month = date '1970-01-01' + s.month AND f.customer_id = s.customer_id
+    AND f.app_name = s.app_name))sql";
 
 inline constexpr const char* kRefreshApps[] = {
     R"sql(ANALYZE touched_cm)sql",

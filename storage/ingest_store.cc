@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "storage/civil_date.h"
 #include "storage/ingest/copy_text.h"
 #include "storage/ingest_queries.h"
 
@@ -128,11 +129,46 @@ class UploadWriter::Impl {
   // rarely) a collision; only then is the exact repeat query run.
   absl::flat_hash_set<uint64_t> key_hashes;
   bool maybe_repeated_key = false;
+  // Every customer-month and day of the file: the rollups to refresh when new rows were inserted.
+  absl::flat_hash_set<std::pair<std::string, int32_t>> file_customer_months;
+  absl::flat_hash_set<int32_t> file_days;
+  int32_t last_date = std::numeric_limits<int32_t>::min();
+  int32_t last_month = 0;
   int32_t min_date = std::numeric_limits<int32_t>::max();
   int32_t max_date = std::numeric_limits<int32_t>::min();
   bool failed = false;
   bool committed = false;
+
+  void WriteFileTouchedSets(pqxx::work& tx);
 };
+
+// Adds every customer-month and day of the file to the touched sets (a superset of what the
+// INSERT changed, which is all the rollup refresh needs).
+void UploadWriter::Impl::WriteFileTouchedSets(pqxx::work& tx) {
+  std::string out;
+  {
+    CopyWriter cm(tx, "touched_cm", {"customer_id", "month"});
+    for (const auto& [customer, month] : file_customer_months) {
+      ingest::AppendCopyText(&out, customer);
+      out.push_back('\t');
+      out += FormatIsoDate(month);
+      out.push_back('\n');
+      if (out.size() >= kCopyBatchBytes) cm.WriteBatch(&out);
+    }
+    cm.WriteBatch(&out);
+    cm.Complete();
+  }
+  if (!file_days.empty()) {
+    CopyWriter days(tx, "touched_days", {"day"});
+    for (int32_t day : file_days) {
+      out += FormatIsoDate(day);
+      out.push_back('\n');
+    }
+    days.WriteBatch(&out);
+    days.Complete();
+  }
+}
+
 
 UploadWriter::UploadWriter(ConnectionPool::Lease lease, std::string partner_id, Dataset dataset)
     : impl_(std::make_unique<Impl>(std::move(lease), std::move(partner_id), dataset)) {}
@@ -242,6 +278,12 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
           : absl::Hash<std::tuple<absl::string_view, int32_t, int>>{}(
                 {c.customer_id, row.date, static_cast<int>(row.subworkload)});
   if (!impl.key_hashes.insert(key_hash).second) impl.maybe_repeated_key = true;
+  if (row.date != impl.last_date) {
+    impl.last_date = row.date;
+    impl.last_month = FirstOfMonth(row.date);
+  }
+  impl.file_customer_months.emplace(c.customer_id, impl.last_month);
+  if (impl.dataset == Dataset::kMeetingsAndCalls) impl.file_days.insert(row.date);
   impl.min_date = std::min(impl.min_date, row.date);
   impl.max_date = std::max(impl.max_date, row.date);
   auto it = impl.customers.find(c.customer_id);
@@ -322,9 +364,10 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
       result.rows_replaced = tx.exec_params1(impl.statements.replace, impl.partner_id,
                                              impl.min_date, impl.max_date)[0]
                                  .as<int64_t>();
-      result.rows_inserted = tx.exec_params1(impl.statements.insert, impl.partner_id,
-                                             impl.min_date, impl.max_date)[0]
-                                 .as<int64_t>();
+      result.rows_inserted =
+          tx.exec_params0(impl.statements.insert, impl.partner_id, impl.min_date, impl.max_date)
+              .affected_rows();
+      if (result.rows_inserted > 0) impl.WriteFileTouchedSets(tx);
     }
     result.rows_unchanged = rows_read - result.rows_inserted - result.rows_replaced;
 
