@@ -30,7 +30,7 @@ class IngestE2eTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     const std::string secret = dir_->Write("secret", std::string(kSecret) + "\n");
     server_ = new testing::ServerProcess(
-        {"--db-url", db_->url(), "--migrate", "auto", "--jwt-hs256-secret-file", secret},
+        {"--db-url", db_->service_url(), "--migrate", "auto", "--jwt-hs256-secret-file", secret},
         dir_->path() + "/server.log");
   }
   static void TearDownTestSuite() {

@@ -55,7 +55,7 @@ class IngestPgTest : public ::testing::Test {
     }
     tx.commit();
     storage::PoolOptions options;
-    options.url = db_->url();
+    options.url = db_->service_url();
     options.size = 4;
     pool_ = std::make_unique<storage::ConnectionPool>(options);
   }

@@ -22,9 +22,15 @@ std::string AdminUrl() {
   return url;
 }
 
-std::string UrlForDatabase(const std::string& url, const std::string& database) {
+std::string UrlForDatabase(const std::string& url, const std::string& database,
+                           const std::string& user) {
   // postgresql://user@host:port/dbname[?params]
   const size_t scheme = url.find("://");
+  if (!user.empty() && scheme != std::string::npos) {
+    const size_t at = url.find('@', scheme + 3);
+    const size_t host = at == std::string::npos ? scheme + 3 : at + 1;
+    return UrlForDatabase(url.substr(0, scheme + 3) + user + "@" + url.substr(host), database);
+  }
   const size_t slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   const size_t query = url.find('?');
   std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
@@ -38,15 +44,23 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(const std::string& prefix, bo
   {
     pqxx::connection conn(admin);
     pqxx::nontransaction tx(conn);
+    // Several test binaries may get here at once: a role created meanwhile is fine.
+    tx.exec(std::string("DO $$ BEGIN CREATE ROLE ") + kServiceRole +
+            " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
-    tx.exec("CREATE DATABASE " + tx.quote_name(name));
+    tx.exec("CREATE DATABASE " + tx.quote_name(name) + " OWNER " + kServiceRole);
   }
   std::unique_ptr<TestDatabase> db(new TestDatabase(admin, name, UrlForDatabase(admin, name)));
   if (migrate) {
-    auto report = storage::MigrateDatabase(db->url());
+    auto report = storage::MigrateDatabase(db->service_url());
     if (!report.ok()) throw std::runtime_error(std::string(report.status().message()));
   }
   return db;
+}
+
+std::string TestDatabase::service_url() const {
+  return UrlForDatabase(admin_url_, name_, kServiceRole);
 }
 
 TestDatabase::~TestDatabase() {

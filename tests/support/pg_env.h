@@ -16,7 +16,11 @@ class TestDatabase {
   static std::unique_ptr<TestDatabase> Create(const std::string& prefix, bool migrate = true);
   ~TestDatabase();
 
+  // As the superuser: for setting up and inspecting (row-level security does not apply).
   const std::string& url() const { return url_; }
+  // As the service's role (kServiceRole: owner of the database, no superuser, no BYPASSRLS):
+  // what the server and the storage code under test connect with.
+  std::string service_url() const;
   const std::string& name() const { return name_; }
 
   // Every row of `table`, each as one text line, sorted: a byte-for-byte picture of its content.
@@ -32,10 +36,14 @@ class TestDatabase {
   std::string url_;
 };
 
+// The database role the service runs as in the tests.
+inline constexpr char kServiceRole[] = "teams_service";
+
 // TEAMS_TEST_DB_URL, or a fatal test failure explaining how to run the tests.
 std::string AdminUrl();
-// `url` with its database name replaced by `database`.
-std::string UrlForDatabase(const std::string& url, const std::string& database);
+// `url` with its database name replaced by `database` (and its user by `user`, when given).
+std::string UrlForDatabase(const std::string& url, const std::string& database,
+                           const std::string& user = "");
 
 }  // namespace teams_usage::testing
 
