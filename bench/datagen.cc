@@ -5,13 +5,12 @@
 // Shapes: a long tail of customer sizes (a few large customers, many small ones), weekday/weekend
 // rhythm, yearly seasonality (quiet August and late December), slow growth, several countries,
 // segments and industries, phone systems at a minority of customers, a dozen third-party apps.
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "storage/civil_date.h"
 
@@ -66,15 +65,15 @@ class Output {
     first_ = true;
   }
   void Customer(const std::string& partner, const ::Customer& c) {
-    for (const std::string* v : {&partner, &c.id, &c.tenant, &c.name, &c.country_code,
-                                 &c.country, &c.segment, &c.industry, &c.vertical, &c.eou}) {
+    for (const std::string* v : {&partner, &c.id, &c.tenant, &c.name, &c.country_code, &c.country,
+                                 &c.segment, &c.industry, &c.vertical, &c.eou}) {
       Field(*v);
     }
   }
   void Header(std::initializer_list<const char*> own) {
-    for (const char* h : {"PGAMpnID", "CustomerId", "CustomerTenantId", "CustomerName",
-                          "CustomerCountryCode", "CustomerCountry", "CustomerSegment",
-                          "IndustryName", "VerticalName", "EOU"}) {
+    for (const char* h :
+         {"PGAMpnID", "CustomerId", "CustomerTenantId", "CustomerName", "CustomerCountryCode",
+          "CustomerCountry", "CustomerSegment", "IndustryName", "VerticalName", "EOU"}) {
       Field(h);
     }
     for (const char* h : own) Field(h);
@@ -87,32 +86,40 @@ class Output {
   bool first_ = true;
 };
 
-const char* const kCountries[][2] = {{"US", "United States"}, {"GB", "United Kingdom"},
-                                     {"DE", "Germany"},       {"FR", "France"},
-                                     {"IN", "India"},         {"JP", "Japan"},
-                                     {"BR", "Brazil"},        {"AU", "Australia"}};
+const char* const kCountries[][2] = {
+    {"US", "United States"}, {"GB", "United Kingdom"}, {"DE", "Germany"}, {"FR", "France"},
+    {"IN", "India"},         {"JP", "Japan"},          {"BR", "Brazil"},  {"AU", "Australia"}};
 const double kCountryWeights[] = {30, 12, 12, 9, 14, 8, 8, 7};
 const char* const kSegments[] = {"SMB", "SMB Commercial", "Corporate", "Enterprise"};
 const double kSegmentWeights[] = {45, 25, 20, 10};
 const char* const kIndustries[][2] = {
-    {"Retail & Consumer Goods", "Retail"},  {"Financial Services", "Banking"},
-    {"Healthcare", "Providers"},            {"Manufacturing", "Discrete Manufacturing"},
-    {"Education", "Higher Education"},      {"Government", "Local Government"},
-    {"Professional Services", "Legal"},     {"Media & Communications", "Media"}};
-const char* const kApps[] = {"Polly",        "Trello",         "Asana",
-                             "Jira Cloud",   "Miro",           "ServiceNow",
-                             "Zoom for Teams", "Salesforce",   "Adobe Acrobat",
-                             "Smartsheet",   "Power BI (3rd-party connector)", "Workday"};
+    {"Retail & Consumer Goods", "Retail"}, {"Financial Services", "Banking"},
+    {"Healthcare", "Providers"},           {"Manufacturing", "Discrete Manufacturing"},
+    {"Education", "Higher Education"},     {"Government", "Local Government"},
+    {"Professional Services", "Legal"},    {"Media & Communications", "Media"}};
+const char* const kApps[] = {"Polly",
+                             "Trello",
+                             "Asana",
+                             "Jira Cloud",
+                             "Miro",
+                             "ServiceNow",
+                             "Zoom for Teams",
+                             "Salesforce",
+                             "Adobe Acrobat",
+                             "Smartsheet",
+                             "Power BI (3rd-party connector)",
+                             "Workday"};
 constexpr int kAppCount = sizeof(kApps) / sizeof(kApps[0]);
-const char* const kNameParts[] = {"Contoso",  "Fabrikam", "Northwind", "Tailspin", "Woodgrove",
-                                  "Litware",  "Adatum",   "Proseware", "Wingtip",  "Lamna",
-                                  "Relecloud", "Alpine",  "Coho",      "Fourth Coffee", "Margie's"};
-const char* const kNameSuffixes[] = {"Ltd.", "Inc.", "GmbH", "Group", "& Co.", "Holdings",
-                                     "Systems", "Partners"};
+const char* const kNameParts[] = {"Contoso",   "Fabrikam",      "Northwind", "Tailspin",
+                                  "Woodgrove", "Litware",       "Adatum",    "Proseware",
+                                  "Wingtip",   "Lamna",         "Relecloud", "Alpine",
+                                  "Coho",      "Fourth Coffee", "Margie's"};
+const char* const kNameSuffixes[] = {"Ltd.",  "Inc.",     "GmbH",    "Group",
+                                     "& Co.", "Holdings", "Systems", "Partners"};
 
 double Seasonality(int month) {  // 1..12
-  static const double kFactor[] = {0.95, 1.0, 1.05, 1.02, 1.03, 0.97,
-                                   0.85, 0.78, 1.0, 1.06, 1.08, 0.82};
+  static const double kFactor[] = {0.95, 1.0,  1.05, 1.02, 1.03, 0.97,
+                                   0.85, 0.78, 1.0,  1.06, 1.08, 0.82};
   return kFactor[month - 1];
 }
 
@@ -141,13 +148,16 @@ int main(int argc, char** argv) {
   std::string format = "csv";
   uint64_t seed = 1;
   app.add_option("--partner", partner, "PGAMpnID of the partner")->capture_default_str();
-  app.add_option("--customers", customers, "number of customers")->check(CLI::Range(1, 1000000))
+  app.add_option("--customers", customers, "number of customers")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--months", months, "months of data, ending with the month of --end-date")
-      ->check(CLI::Range(1, 36))->capture_default_str();
+      ->check(CLI::Range(1, 36))
+      ->capture_default_str();
   app.add_option("--end-date", end_date, "the last DateKey (data as of)")->capture_default_str();
   app.add_option("--out-dir", out_dir, "where to write the three files")->capture_default_str();
-  app.add_option("--format", format, "csv or tsv")->check(CLI::IsMember({"csv", "tsv"}))
+  app.add_option("--format", format, "csv or tsv")
+      ->check(CLI::IsMember({"csv", "tsv"}))
       ->capture_default_str();
   app.add_option("--seed", seed, "random seed")->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -2,28 +2,28 @@
 #ifndef TEAMS_CLIENT_CLIENT_COMMON_H_
 #define TEAMS_CLIENT_CLIENT_COMMON_H_
 
-#include <memory>
-#include <string>
+#include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
-#include <grpcpp/grpcpp.h>
+#include <memory>
+#include <string>
 
 namespace teams_usage::client {
 
 // Exit codes scripts can rely on.
 enum ExitCode {
   kExitOk = 0,
-  kExitError = 1,      // anything else
-  kExitUsage = 2,      // bad flags or arguments
-  kExitAuth = 3,       // UNAUTHENTICATED or PERMISSION_DENIED
-  kExitRejected = 4,   // the server rejected the request or its data (INVALID_ARGUMENT, ...)
-  kExitServer = 5,     // the server could not answer (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL)
+  kExitError = 1,     // anything else
+  kExitUsage = 2,     // bad flags or arguments
+  kExitAuth = 3,      // UNAUTHENTICATED or PERMISSION_DENIED
+  kExitRejected = 4,  // the server rejected the request or its data (INVALID_ARGUMENT, ...)
+  kExitServer = 5,    // the server could not answer (UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL)
 };
 
 struct ConnectionOptions {
   std::string server = "127.0.0.1:50051";
-  std::string token;       // the bearer token itself
-  std::string token_file;  // or a file holding it
+  std::string token;            // the bearer token itself
+  std::string token_file;       // or a file holding it
   double deadline_seconds = 0;  // 0: none
 };
 

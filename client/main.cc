@@ -1,8 +1,7 @@
 // teams-report: the sample client of the Teams usage report service.
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "client/client_common.h"
 #include "client/token_command.h"

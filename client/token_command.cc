@@ -29,8 +29,9 @@ int RunToken(const TokenArgs& args) {
     std::cerr << "teams-report: " << secret.status().message() << "\n";
     return kExitUsage;
   }
-  auto token = auth::MintHs256Token(*secret, args.subject, args.partner, args.roles, args.issuer,
-                                    args.audience, args.ttl_seconds, absl::ToUnixSeconds(absl::Now()));
+  auto token =
+      auth::MintHs256Token(*secret, args.subject, args.partner, args.roles, args.issuer,
+                           args.audience, args.ttl_seconds, absl::ToUnixSeconds(absl::Now()));
   if (!token.ok()) {
     std::cerr << "teams-report: " << token.status().message() << "\n";
     return kExitUsage;
@@ -47,8 +48,7 @@ CLI::App* AddTokenCommand(CLI::App& app, std::function<int()>* run) {
       "token", "mint a development token (HS256) — for development only, never production");
   cmd->add_option("--secret-file", args->secret_file, "the server's --jwt-hs256-secret-file")
       ->required();
-  cmd->add_option("--partner", args->partner, "partner id (PGAMpnID) the token is for")
-      ->required();
+  cmd->add_option("--partner", args->partner, "partner id (PGAMpnID) the token is for")->required();
   cmd->add_option("--roles", args->roles,
                   "roles, e.g. REPORT_VIEWER,DATA_INGESTOR (GLOBAL_ADMIN, ACCOUNT_ADMIN, "
                   "ADMIN_AGENT, REPORT_VIEWER, EXECUTIVE_REPORT_VIEWER, DATA_INGESTOR)")

@@ -3,9 +3,8 @@
 #ifndef TEAMS_CLIENT_TOKEN_COMMAND_H_
 #define TEAMS_CLIENT_TOKEN_COMMAND_H_
 
-#include <functional>
-
 #include <CLI/CLI.hpp>
+#include <functional>
 
 namespace teams_usage::client {
 

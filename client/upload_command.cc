@@ -133,8 +133,7 @@ int RunUpload(const ConnectionOptions& connection, const UploadArgs& args) {
           std::cerr << ": " << e.reason() << "\n";
         }
         if (details.error_count() > details.errors_size()) {
-          std::cerr << "  (and " << details.error_count() - details.errors_size()
-                    << " more)\n";
+          std::cerr << "  (and " << details.error_count() - details.errors_size() << " more)\n";
         }
       }
     }

@@ -3,9 +3,9 @@
 #ifndef TEAMS_SERVER_CALLER_H_
 #define TEAMS_SERVER_CALLER_H_
 
-#include <functional>
-
 #include <grpcpp/server_context.h>
+
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "server/auth/principal.h"

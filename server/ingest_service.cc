@@ -63,9 +63,9 @@ IngestServiceImpl::IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard 
                                      IngestLimits limits)
     : pool_(pool), guard_(std::move(guard)), limits_(limits) {}
 
-grpc::Status IngestServiceImpl::UploadDataset(
-    grpc::ServerContext* context, grpc::ServerReader<v1::UploadDatasetRequest>* reader,
-    v1::UploadDatasetResponse* response) {
+grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
+                                              grpc::ServerReader<v1::UploadDatasetRequest>* reader,
+                                              v1::UploadDatasetResponse* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
 
@@ -85,8 +85,7 @@ grpc::Status IngestServiceImpl::UploadDataset(
 
   const absl::Time deadline =
       std::min(absl::FromChrono(context->deadline()), absl::Now() + kDefaultAcquireWait);
-  auto uploader = storage::Uploader::Begin(*pool_, caller->partner_id, *dataset, *format,
-                                           deadline);
+  auto uploader = storage::Uploader::Begin(*pool_, caller->partner_id, *dataset, *format, deadline);
   if (!uploader.ok()) return ToGrpcStatus(uploader.status());
 
   while (reader->Read(&request)) {

@@ -1,14 +1,14 @@
 // teams-report-server: the Teams usage report gRPC service.
 //   teams-report-server [flags]              serve
 //   teams-report-server migrate --db-url URL  apply pending migrations and exit
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
 #include <thread>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_join.h"
 #include "server/log.h"

@@ -3,10 +3,10 @@
 #ifndef TEAMS_SERVER_SERVER_SETUP_H_
 #define TEAMS_SERVER_SERVER_SETUP_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "server/server_options.h"

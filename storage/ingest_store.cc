@@ -1,10 +1,9 @@
 #include "storage/ingest_store.h"
 
 #include <limits>
+#include <pqxx/tablewriter>
 #include <string_view>
 #include <utility>
-
-#include <pqxx/tablewriter>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
@@ -29,8 +28,8 @@ struct DatasetStatements {
   std::vector<std::string> stage_columns;
   const char* duplicates;
   const char* key_columns;  // for the duplicate message
-  const char* replace;  // UPDATE of changed rows; returns their count
-  const char* insert;   // INSERT of new keys; returns their count
+  const char* replace;      // UPDATE of changed rows; returns their count
+  const char* insert;       // INSERT of new keys; returns their count
   std::vector<const char*> refresh;
 };
 
@@ -50,21 +49,20 @@ const DatasetStatements& StatementsFor(Dataset dataset) {
       Statements(sql::kRefreshMeetings)};
   static const DatasetStatements kWorkload{
       sql::kCreateStageWorkload,
-      {"line", "customer_id", "month", "subworkload", "desktop_users", "web_users",
-       "mobile_users", "all_up_participants"},
+      {"line", "customer_id", "month", "subworkload", "desktop_users", "web_users", "mobile_users",
+       "all_up_participants"},
       sql::kDuplicatesWorkload,
       "CustomerId, MonthKey and SubWorkload",
       sql::kReplaceWorkload,
       sql::kInsertWorkload,
       Statements(sql::kRefreshWorkload)};
-  static const DatasetStatements kApps{
-      sql::kCreateStageApps,
-      {"line", "customer_id", "month", "app_name", "user_count"},
-      sql::kDuplicatesApps,
-      "CustomerId, DateKey and AppName",
-      sql::kReplaceApps,
-      sql::kInsertApps,
-      Statements(sql::kRefreshApps)};
+  static const DatasetStatements kApps{sql::kCreateStageApps,
+                                       {"line", "customer_id", "month", "app_name", "user_count"},
+                                       sql::kDuplicatesApps,
+                                       "CustomerId, DateKey and AppName",
+                                       sql::kReplaceApps,
+                                       sql::kInsertApps,
+                                       Statements(sql::kRefreshApps)};
   switch (dataset) {
     case Dataset::kMeetingsAndCalls:
       return kMeetings;
@@ -169,7 +167,6 @@ void UploadWriter::Impl::WriteFileTouchedSets(pqxx::work& tx) {
   }
 }
 
-
 UploadWriter::UploadWriter(ConnectionPool::Lease lease, std::string partner_id, Dataset dataset)
     : impl_(std::make_unique<Impl>(std::move(lease), std::move(partner_id), dataset)) {}
 
@@ -197,8 +194,7 @@ absl::StatusOr<std::unique_ptr<UploadWriter>> UploadWriter::Start(ConnectionPool
     impl.tx = std::make_unique<pqxx::work>(impl.lease.conn());
     impl.tx->exec_params(sql::kScopeToPartner, impl.partner_id);
     impl.tx->exec(impl.statements.create_stage);
-    impl.copy =
-        std::make_unique<CopyWriter>(*impl.tx, "stage_rows", impl.statements.stage_columns);
+    impl.copy = std::make_unique<CopyWriter>(*impl.tx, "stage_rows", impl.statements.stage_columns);
   } catch (const std::exception& e) {
     impl.lease.Discard();
     return StatusFromDbException(e, "starting the upload");
@@ -252,15 +248,15 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
   out.push_back('\n');
 
   const CustomerAttributes& c = row.customer;
-  for (const auto& [value, column] : {std::pair<const std::string&, const char*>{
-                                          c.customer_tenant_id, "CustomerTenantId"},
-                                      {c.name, "CustomerName"},
-                                      {c.country_code, "CustomerCountryCode"},
-                                      {c.country, "CustomerCountry"},
-                                      {c.segment, "CustomerSegment"},
-                                      {c.industry, "IndustryName"},
-                                      {c.vertical, "VerticalName"},
-                                      {c.eou, "EOU"}}) {
+  for (const auto& [value, column] :
+       {std::pair<const std::string&, const char*>{c.customer_tenant_id, "CustomerTenantId"},
+        {c.name, "CustomerName"},
+        {c.country_code, "CustomerCountryCode"},
+        {c.country, "CustomerCountry"},
+        {c.segment, "CustomerSegment"},
+        {c.industry, "IndustryName"},
+        {c.vertical, "VerticalName"},
+        {c.eou, "EOU"}}) {
     if (!ingest::IsStorableText(value)) {
       row_errors_.push_back(RowError{row.line, column, "not valid UTF-8 text"});
       ok = false;
@@ -306,8 +302,8 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
 absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
   Impl& impl = *impl_;
   if (impl.failed || !row_errors_.empty()) {
-    return absl::InvalidArgumentError(ingest::SummarizeErrors(
-        row_errors_, static_cast<int64_t>(row_errors_.size())));
+    return absl::InvalidArgumentError(
+        ingest::SummarizeErrors(row_errors_, static_cast<int64_t>(row_errors_.size())));
   }
   UploadResult result;
   result.rows_read = rows_read;
@@ -328,20 +324,20 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
                          impl.statements.key_columns, " (each may appear once in a file)")});
       }
       impl.failed = true;
-      return absl::InvalidArgumentError(ingest::SummarizeErrors(
-          row_errors_, static_cast<int64_t>(row_errors_.size())));
+      return absl::InvalidArgumentError(
+          ingest::SummarizeErrors(row_errors_, static_cast<int64_t>(row_errors_.size())));
     }
 
     tx.exec(sql::kCreateStageCustomers);
     {
       CopyWriter customers(tx, "stage_customers",
-                           {"customer_id", "customer_tenant_id", "name", "country_code",
-                            "country", "segment", "industry", "vertical", "eou"});
+                           {"customer_id", "customer_tenant_id", "name", "country_code", "country",
+                            "segment", "industry", "vertical", "eou"});
       std::string& out = impl.batch;
       for (const auto& [id, c] : impl.customers) {
-        for (const std::string* v : {&c.customer_id, &c.customer_tenant_id, &c.name,
-                                     &c.country_code, &c.country, &c.segment, &c.industry,
-                                     &c.vertical, &c.eou}) {
+        for (const std::string* v :
+             {&c.customer_id, &c.customer_tenant_id, &c.name, &c.country_code, &c.country,
+              &c.segment, &c.industry, &c.vertical, &c.eou}) {
           ingest::AppendCopyText(&out, *v);  // validated in Add()
           out.push_back('\t');
         }
@@ -361,9 +357,9 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
         tx.exec_params1(sql::kUpsertCustomers, impl.partner_id)[0].as<int64_t>();
     if (impl.min_date <= impl.max_date) {  // the file has rows
       tx.exec("ANALYZE stage_rows");
-      result.rows_replaced = tx.exec_params1(impl.statements.replace, impl.partner_id,
-                                             impl.min_date, impl.max_date)[0]
-                                 .as<int64_t>();
+      result.rows_replaced =
+          tx.exec_params1(impl.statements.replace, impl.partner_id, impl.min_date, impl.max_date)[0]
+              .as<int64_t>();
       result.rows_inserted =
           tx.exec_params0(impl.statements.insert, impl.partner_id, impl.min_date, impl.max_date)
               .affected_rows();

@@ -3,10 +3,9 @@
 #ifndef TEAMS_STORAGE_MIGRATIONS_H_
 #define TEAMS_STORAGE_MIGRATIONS_H_
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 

@@ -23,8 +23,8 @@ absl::StatusOr<std::unique_ptr<Uploader>> Uploader::Begin(ConnectionPool& pool,
   if (!writer.ok()) return writer.status();
   uploader->writer_ = *std::move(writer);
   Uploader* self = uploader.get();
-  uploader->parser_ = std::make_unique<ingest::DatasetParser>(
-      options, [self](const ingest::UsageRow& row) {
+  uploader->parser_ =
+      std::make_unique<ingest::DatasetParser>(options, [self](const ingest::UsageRow& row) {
         if (!self->sink_status_.ok()) return;
         self->sink_status_ = self->writer_->Add(row);
       });
@@ -56,10 +56,9 @@ std::vector<ingest::RowError> Uploader::errors() const {
   std::vector<ingest::RowError> all = parser_->errors();
   const auto& more = writer_->row_errors();
   all.insert(all.end(), more.begin(), more.end());
-  std::stable_sort(all.begin(), all.end(), [](const ingest::RowError& a,
-                                              const ingest::RowError& b) {
-    return a.line < b.line;
-  });
+  std::stable_sort(
+      all.begin(), all.end(),
+      [](const ingest::RowError& a, const ingest::RowError& b) { return a.line < b.line; });
   if (all.size() > kMaxReportedErrors) all.resize(kMaxReportedErrors);
   return all;
 }

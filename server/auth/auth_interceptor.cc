@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/auth/string_view_compat.h"
+#include "server/status_mapping.h"
 
 namespace teams_usage::auth {
 namespace {
@@ -128,7 +129,7 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
           methods->ModifySendStatus(
               record == nullptr
                   ? grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no authentication decision")
-                  : ToGrpcStatus(record->decision.status));
+                  : server::ToGrpcStatus(record->decision.status));
         }
       }
       if (send_status) {
@@ -284,7 +285,7 @@ absl::StatusOr<Principal> RequireCaller(const grpc::ServerContextBase* context) 
 
 grpc::Status RequireCaller(const grpc::ServerContextBase* context, Principal* caller) {
   absl::StatusOr<Principal> result = RequireCaller(context);
-  if (!result.ok()) return ToGrpcStatus(result.status());
+  if (!result.ok()) return server::ToGrpcStatus(result.status());
   if (caller != nullptr) *caller = *std::move(result);
   return grpc::Status::OK;
 }
@@ -294,11 +295,6 @@ std::optional<AccessDecision> CallDecision(const grpc::ServerContextBase* contex
       context == nullptr ? nullptr : CallRegistry::Get().Find(context);
   if (record == nullptr) return std::nullopt;
   return record->decision;
-}
-
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 }  // namespace teams_usage::auth

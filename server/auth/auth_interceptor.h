@@ -22,7 +22,7 @@
 //   builder.experimental().SetInterceptorCreators(std::move(f));
 // and in every handler:
 //   auto caller = teams_usage::auth::RequireCaller(context);
-//   if (!caller.ok()) return teams_usage::auth::ToGrpcStatus(caller.status());
+//   if (!caller.ok()) return teams_usage::server::ToGrpcStatus(caller.status());
 #ifndef TEAMS_SERVER_AUTH_AUTH_INTERCEPTOR_H_
 #define TEAMS_SERVER_AUTH_AUTH_INTERCEPTOR_H_
 
@@ -78,9 +78,6 @@ grpc::Status RequireCaller(const grpc::ServerContextBase* context, Principal* ca
 
 // The interceptor's decision for the current call; nullopt when it did not run.
 std::optional<AccessDecision> CallDecision(const grpc::ServerContextBase* context);
-
-// absl::Status -> grpc::Status, code and message.
-grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace teams_usage::auth
 

@@ -15,9 +15,9 @@
 namespace teams_usage::ingest {
 
 struct RowError {
-  int64_t line = 0;     // physical line, 1 = the header
-  std::string column;   // the column's canonical name (e.g. "MeetingCount"), empty for the record
-  std::string reason;   // e.g. "not a non-negative integer"
+  int64_t line = 0;    // physical line, 1 = the header
+  std::string column;  // the column's canonical name (e.g. "MeetingCount"), empty for the record
+  std::string reason;  // e.g. "not a non-negative integer"
   // "line 17, column MeetingCount: not a non-negative integer"
   std::string ToString() const;
 };

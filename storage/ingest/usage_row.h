@@ -41,15 +41,15 @@ struct CustomerAttributes {
 
 // One validated row. Only the fields of the row's dataset are meaningful.
 struct UsageRow {
-  int64_t line = 0;  // physical line (1 = header) on which the record starts
+  int64_t line = 0;        // physical line (1 = header) on which the record starts
   std::string partner_id;  // PGAMpnID
   CustomerAttributes customer;
   // Days since 1970-01-01: the DateKey for meetings-and-calls, the first of the month otherwise.
   int32_t date = 0;
   Subworkload subworkload = Subworkload::kMeetings;  // meetings-and-calls, workload
 
-  int64_t meeting_count = 0;   // MeetingCount
-  double meeting_hours = 0;    // MeetingDuration
+  int64_t meeting_count = 0;  // MeetingCount
+  double meeting_hours = 0;   // MeetingDuration
 
   int64_t desktop_users = 0;        // DesktopUsers
   int64_t web_users = 0;            // WebUsers

@@ -38,11 +38,13 @@
 #include "server/auth/dev_token.h"
 #include "server/auth/roles.h"
 #include "server/auth/token_verifier.h"
+#include "server/status_mapping.h"
 #include "teams_usage/v1/teams_usage.grpc.pb.h"
 
 namespace teams_usage::auth {
 namespace {
 
+using ::teams_usage::server::ToGrpcStatus;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace teams_usage::v1;  // NOLINT: the proto's many message names

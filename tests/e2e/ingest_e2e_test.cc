@@ -1,11 +1,11 @@
 // End to end: the real teams-report-server binary on a loopback port over a real PostgreSQL, and
 // the real teams-report client uploading each dataset in small chunks.
-#include <random>
-
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/pqxx>
+#include <random>
 
 #include "absl/time/clock.h"
 #include "server/auth/dev_token.h"
@@ -46,8 +46,7 @@ class IngestE2eTest : public ::testing::Test {
   static std::string Token(const std::vector<std::string>& roles,
                            const std::string& partner = kPartner) {
     auto token = auth::MintHs256Token(kSecret, "e2e", partner, roles, "teams-usage-dev",
-                                      "teams-usage-report", 600,
-                                      absl::ToUnixSeconds(absl::Now()));
+                                      "teams-usage-report", 600, absl::ToUnixSeconds(absl::Now()));
     EXPECT_TRUE(token.ok()) << token.status();
     return token.ok() ? *token : "";
   }
@@ -96,19 +95,19 @@ TEST_F(IngestE2eTest, ClientUploadsEachDatasetInSmallChunks) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.dataset);
-    const auto first = Client(token, {"upload", "--dataset", c.dataset, "--chunk-kib", "1",
-                                      c.file});
+    const auto first =
+        Client(token, {"upload", "--dataset", c.dataset, "--chunk-kib", "1", c.file});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_THAT(first.out, HasSubstr(std::to_string(c.rows) + " rows read, " +
                                      std::to_string(c.rows) + " inserted, 0 replaced"));
     EXPECT_EQ(first.err, "");  // no progress bar when stderr is not a terminal
     EXPECT_EQ(Count(std::string("SELECT count(*) FROM ") + c.table), static_cast<int64_t>(c.rows));
 
-    const auto again = Client(token, {"upload", "--dataset", c.dataset, "--chunk-kib", "3",
-                                      c.file});
+    const auto again =
+        Client(token, {"upload", "--dataset", c.dataset, "--chunk-kib", "3", c.file});
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_THAT(again.out, HasSubstr("0 inserted, 0 replaced, " + std::to_string(c.rows) +
-                                     " unchanged"));
+    EXPECT_THAT(again.out,
+                HasSubstr("0 inserted, 0 replaced, " + std::to_string(c.rows) + " unchanged"));
   }
   EXPECT_EQ(Count("SELECT data_version FROM partners"), 3);
   EXPECT_EQ(Count("SELECT count(*) FROM customers"), 8);
@@ -123,8 +122,8 @@ TEST_F(IngestE2eTest, BadFileIsRejectedWithItsLineAndNothingApplied) {
       "MeetingDuration\r\n"
       "4800001,X1,t,N,US,United States,SMB,Retail,V,E,2026-01-05,Meetings,3,1.5\r\n"
       "4800001,X1,t,N,US,United States,SMB,Retail,V,E,2026-02-30,Meetings,3,1.5\r\n");
-  const auto result = Client(Token({"DATA_INGESTOR"}),
-                             {"upload", "--dataset", "meetings-and-calls", file});
+  const auto result =
+      Client(Token({"DATA_INGESTOR"}), {"upload", "--dataset", "meetings-and-calls", file});
   EXPECT_EQ(result.exit_code, 4);
   EXPECT_THAT(result.err, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(result.err, HasSubstr("line 3, column DateKey"));
@@ -133,9 +132,13 @@ TEST_F(IngestE2eTest, BadFileIsRejectedWithItsLineAndNothingApplied) {
 
 TEST_F(IngestE2eTest, OnlyTheIngestorRoleMayUploadAndOnlyForItsOwnPartner) {
   const std::string file = dir_->Write(
-      "one.csv", testing::MeetingsFile({{kPartner, {"Y1", "t", "N", "US", "United States", "SMB",
-                                                    "Retail", "V", "E"},
-                                         "2026-01-05", "Calls", 2, 0.5}}));
+      "one.csv",
+      testing::MeetingsFile({{kPartner,
+                              {"Y1", "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
+                              "2026-01-05",
+                              "Calls",
+                              2,
+                              0.5}}));
   const auto viewer = Client(Token({"REPORT_VIEWER", "GLOBAL_ADMIN"}),
                              {"upload", "--dataset", "meetings-and-calls", file});
   EXPECT_EQ(viewer.exit_code, 3);
@@ -222,9 +225,13 @@ TEST_F(IngestE2eTest, CancelledUploadAppliesNothing) {
   req.mutable_header()->set_dataset(v1::MEETINGS_AND_CALLS);
   writer->Write(req);
   req.Clear();
-  req.set_data(testing::MeetingsFile({{kPartner, {"K1", "t", "N", "US", "United States", "SMB",
-                                                  "Retail", "V", "E"},
-                                       "2026-01-07", "Meetings", 5, 2.5}}));
+  req.set_data(
+      testing::MeetingsFile({{kPartner,
+                              {"K1", "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
+                              "2026-01-07",
+                              "Meetings",
+                              5,
+                              2.5}}));
   writer->Write(req);
   ctx.TryCancel();
   const auto status = writer->Finish();

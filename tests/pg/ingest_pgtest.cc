@@ -1,15 +1,15 @@
 // Ingestion against a real PostgreSQL: counters, replace semantics, all-or-nothing on bad files,
 // and the rollups equal to a recomputation (in C++, from the uploaded rows) after random uploads.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cmath>
 #include <map>
+#include <pqxx/pqxx>
 #include <random>
 #include <set>
 #include <tuple>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
 #include "storage/pool.h"
@@ -20,8 +20,8 @@
 namespace teams_usage {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::AppRow;
+using ::testing::HasSubstr;
 using testing::MeetingsRow;
 using testing::TestDatabase;
 using testing::WorkloadRow;
@@ -71,15 +71,22 @@ class IngestPgTest : public ::testing::Test {
 TestDatabase* IngestPgTest::db_ = nullptr;
 
 testing::TestCustomer Customer(const std::string& id) {
-  return {id, "11111111-2222-4333-8444-555555555555", "Name " + id, "US", "United States",
-          "SMB", "Retail", "Vertical", "EOU1"};
+  return {id,
+          "11111111-2222-4333-8444-555555555555",
+          "Name " + id,
+          "US",
+          "United States",
+          "SMB",
+          "Retail",
+          "Vertical",
+          "EOU1"};
 }
 
 std::vector<MeetingsRow> SomeMeetings(const std::string& partner) {
   std::vector<MeetingsRow> rows;
   for (int d = 1; d <= 5; ++d) {
-    rows.push_back({partner, Customer("C1"), "2026-03-0" + std::to_string(d), "Meetings", d * 3,
-                    d * 1.25});
+    rows.push_back(
+        {partner, Customer("C1"), "2026-03-0" + std::to_string(d), "Meetings", d * 3, d * 1.25});
     rows.push_back({partner, Customer("C2"), "2026-03-0" + std::to_string(d), "Calls", d, 0.5});
   }
   return rows;
@@ -108,8 +115,8 @@ TEST_F(IngestPgTest, UploadThenIdenticalReuploadChangesNothing) {
 
 TEST_F(IngestPgTest, ChangedValuesReplaceAndBumpTheVersion) {
   auto rows = SomeMeetings("P1");
-  ASSERT_TRUE(Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls,
-                     testing::MeetingsFile(rows)).ok());
+  ASSERT_TRUE(
+      Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(rows)).ok());
   rows[0].count = 100;
   rows[0].hours = 9.75;
   rows[3].count = 0;
@@ -127,14 +134,14 @@ TEST_F(IngestPgTest, ChangedValuesReplaceAndBumpTheVersion) {
             100);
   EXPECT_EQ(Count("SELECT count(*) FROM meetings_calls_daily"), 11);
   EXPECT_EQ(Count("SELECT meetings FROM rollup_partner_day WHERE day = '2026-03-01'"), 100);
-  EXPECT_EQ(Count("SELECT phone_systems FROM rollup_partner_month WHERE month = '2026-03-01'"),
-            4);
+  EXPECT_EQ(Count("SELECT phone_systems FROM rollup_partner_month WHERE month = '2026-03-01'"), 4);
   EXPECT_EQ(Count("SELECT to_char(data_as_of, 'YYYYMMDD')::int FROM partners"), 20260309);
 }
 
 TEST_F(IngestPgTest, CustomerAttributesFollowTheNewestUpload) {
   ASSERT_TRUE(Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls,
-                     testing::MeetingsFile(SomeMeetings("P1"))).ok());
+                     testing::MeetingsFile(SomeMeetings("P1")))
+                  .ok());
   testing::TestCustomer renamed = Customer("C1");
   renamed.name = "Renamed, Inc.";
   renamed.segment = "Enterprise";
@@ -151,7 +158,8 @@ TEST_F(IngestPgTest, CustomerAttributesFollowTheNewestUpload) {
 
 TEST_F(IngestPgTest, OneBadRowInTheMiddleLeavesEverythingAsBefore) {
   ASSERT_TRUE(Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls,
-                     testing::MeetingsFile(SomeMeetings("P1"))).ok());
+                     testing::MeetingsFile(SomeMeetings("P1")))
+                  .ok());
   const auto before = db_->SnapshotAll();
   auto rows = SomeMeetings("P1");
   for (auto& r : rows) r.count += 1;  // would replace every row
@@ -173,8 +181,7 @@ TEST_F(IngestPgTest, OneBadRowInTheMiddleLeavesEverythingAsBefore) {
   auto result = Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, broken, 5);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(result.status().message()),
-              HasSubstr("line 7, column MeetingCount"));
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("line 7, column MeetingCount"));
   EXPECT_EQ(db_->SnapshotAll(), before);
 }
 
@@ -257,20 +264,21 @@ void ExpectClose(double expected, double actual, const std::string& what) {
 void CheckRollups(const std::string& url, const std::string& partner, const Model& m) {
   pqxx::connection conn(url);
   pqxx::read_transaction tx(conn);
-  const auto dnum = [](const pqxx::field& f) {
-    return testing::TestDays(f.as<std::string>());
-  };
+  const auto dnum = [](const pqxx::field& f) { return testing::TestDays(f.as<std::string>()); };
 
   // Facts.
-  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM meetings_calls_daily WHERE partner_id = $1",
-                            partner)[0].as<size_t>(),
-            m.meetings.size());
-  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM workload_monthly WHERE partner_id = $1",
-                            partner)[0].as<size_t>(),
-            m.workload.size());
-  EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM app_usage_monthly WHERE partner_id = $1",
-                            partner)[0].as<size_t>(),
-            m.apps.size());
+  EXPECT_EQ(
+      tx.exec_params1("SELECT count(*) FROM meetings_calls_daily WHERE partner_id = $1", partner)[0]
+          .as<size_t>(),
+      m.meetings.size());
+  EXPECT_EQ(
+      tx.exec_params1("SELECT count(*) FROM workload_monthly WHERE partner_id = $1", partner)[0]
+          .as<size_t>(),
+      m.workload.size());
+  EXPECT_EQ(
+      tx.exec_params1("SELECT count(*) FROM app_usage_monthly WHERE partner_id = $1", partner)[0]
+          .as<size_t>(),
+      m.apps.size());
 
   // Per day and per customer-month from the meetings model.
   struct Sums {
@@ -423,7 +431,8 @@ TEST_F(IngestPgTest, RollupsEqualARecomputationAfterRandomUploads) {
   other.customers = 4;
   const testing::RandomData noise = testing::MakeRandomData(other, rng);
   ASSERT_TRUE(Upload(*pool_, "P2", ingest::Dataset::kMeetingsAndCalls,
-                     testing::MeetingsFile(noise.meetings)).ok());
+                     testing::MeetingsFile(noise.meetings))
+                  .ok());
 
   Model model;
   std::uniform_real_distribution<double> unit(0, 1);

@@ -1,5 +1,6 @@
 // Migrations on a real PostgreSQL: applied once each, recorded, and no-ops the second time.
 #include <gtest/gtest.h>
+
 #include <pqxx/pqxx>
 
 #include "storage/migrations.h"
@@ -28,12 +29,12 @@ TEST(MigrationsPgTest, ApplyOnEmptyDatabaseThenNoOp) {
 
   pqxx::connection conn(db->url());
   pqxx::read_transaction tx(conn);
-  for (const char* table : {"partners", "customers", "meetings_calls_daily", "workload_monthly",
-                            "app_usage_monthly", "rollup_partner_day", "rollup_customer_month",
-                            "rollup_partner_month"}) {
-    EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM pg_tables WHERE tablename = $1", table)[0]
-                  .as<int>(),
-              1)
+  for (const char* table :
+       {"partners", "customers", "meetings_calls_daily", "workload_monthly", "app_usage_monthly",
+        "rollup_partner_day", "rollup_customer_month", "rollup_partner_month"}) {
+    EXPECT_EQ(
+        tx.exec_params1("SELECT count(*) FROM pg_tables WHERE tablename = $1", table)[0].as<int>(),
+        1)
         << table;
   }
 }

@@ -3,6 +3,7 @@
 // another's rows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
@@ -13,14 +14,19 @@
 namespace teams_usage {
 namespace {
 
-const char* const kPartnerTables[] = {
-    "partners",           "customers",
-    "meetings_calls_daily", "workload_monthly",
-    "app_usage_monthly",  "rollup_partner_day",
-    "rollup_customer_month", "rollup_partner_month",
-    "rollup_partner_month_workload", "rollup_customer_month_allup",
-    "rollup_partner_month_allup", "rollup_customer_month_apps",
-    "rollup_partner_month_app"};
+const char* const kPartnerTables[] = {"partners",
+                                      "customers",
+                                      "meetings_calls_daily",
+                                      "workload_monthly",
+                                      "app_usage_monthly",
+                                      "rollup_partner_day",
+                                      "rollup_customer_month",
+                                      "rollup_partner_month",
+                                      "rollup_partner_month_workload",
+                                      "rollup_customer_month_allup",
+                                      "rollup_partner_month_allup",
+                                      "rollup_customer_month_apps",
+                                      "rollup_partner_month_app"};
 
 class RowSecurityPgTest : public ::testing::Test {
  protected:
@@ -40,8 +46,7 @@ class RowSecurityPgTest : public ::testing::Test {
            {std::pair{ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(data.meetings)},
             {ingest::Dataset::kWorkload, testing::WorkloadFile(data.workload)},
             {ingest::Dataset::kThirdPartyApps, testing::AppsFile(data.apps)}}) {
-        auto uploader = storage::Uploader::Begin(pool, partner, dataset,
-                                                 ingest::FileFormat::kAuto,
+        auto uploader = storage::Uploader::Begin(pool, partner, dataset, ingest::FileFormat::kAuto,
                                                  absl::Now() + absl::Seconds(10));
         ASSERT_TRUE(uploader.ok()) << uploader.status();
         ASSERT_TRUE((*uploader)->Feed(file).ok());
@@ -66,8 +71,8 @@ int64_t CountAs(const std::string& url, const std::string& table, const std::str
 TEST_F(RowSecurityPgTest, TheServiceRoleIsNeitherSuperuserNorExempt) {
   pqxx::connection conn(db_->service_url());
   pqxx::read_transaction tx(conn);
-  const auto row = tx.exec1(
-      "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
+  const auto row =
+      tx.exec1("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user");
   EXPECT_FALSE(row[0].as<bool>());
   EXPECT_FALSE(row[1].as<bool>());
 }
@@ -78,9 +83,11 @@ TEST_F(RowSecurityPgTest, UnscopedQueriesSeeNothing) {
     pqxx::connection admin(db_->url());
     pqxx::read_transaction tx(admin);
     const int64_t a = tx.exec_params1("SELECT count(*) FROM " + tx.quote_name(table) +
-                                          " WHERE partner_id = 'PA'")[0].as<int64_t>();
+                                      " WHERE partner_id = 'PA'")[0]
+                          .as<int64_t>();
     const int64_t b = tx.exec_params1("SELECT count(*) FROM " + tx.quote_name(table) +
-                                          " WHERE partner_id = 'PB'")[0].as<int64_t>();
+                                      " WHERE partner_id = 'PB'")[0]
+                          .as<int64_t>();
     ASSERT_GT(a, 0) << table;
     ASSERT_GT(b, 0) << table;
     // ...yet the service role without a partner sees none, and with one sees only that one.
@@ -96,8 +103,9 @@ TEST_F(RowSecurityPgTest, NoPartnerCanWriteAnothersRows) {
   {
     pqxx::work tx(conn);
     tx.exec("SELECT set_config('app.partner_id', 'PA', true)");
-    EXPECT_THROW(tx.exec("INSERT INTO customers VALUES ('PB', 'X', '', '', '', '', '', '', '', '')"),
-                 pqxx::sql_error);
+    EXPECT_THROW(
+        tx.exec("INSERT INTO customers VALUES ('PB', 'X', '', '', '', '', '', '', '', '')"),
+        pqxx::sql_error);
   }
   {
     pqxx::work tx(conn);

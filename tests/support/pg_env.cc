@@ -4,9 +4,8 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <stdexcept>
-
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 #include "storage/migrations.h"
 

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -15,9 +17,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -92,8 +91,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
 
 ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::string& log_path) {
   address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
-  std::vector<std::string> argv = {BinaryPath("server/teams-report-server"), "--listen",
-                                   address_};
+  std::vector<std::string> argv = {BinaryPath("server/teams-report-server"), "--listen", address_};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = Spawn(argv, log_path, log_path + ".err");
   auto channel = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());

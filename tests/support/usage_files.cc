@@ -8,18 +8,19 @@
 namespace teams_usage::testing {
 namespace {
 
-const char* const kCustomerHeader[] = {"PGAMpnID",        "CustomerId",  "CustomerTenantId",
-                                       "CustomerName",    "CustomerCountryCode",
-                                       "CustomerCountry", "CustomerSegment",
-                                       "IndustryName",    "VerticalName", "EOU"};
+const char* const kCustomerHeader[] = {
+    "PGAMpnID",        "CustomerId",      "CustomerTenantId", "CustomerName", "CustomerCountryCode",
+    "CustomerCountry", "CustomerSegment", "IndustryName",     "VerticalName", "EOU"};
 
 std::string Quote(const std::string& field, char delimiter) {
   const bool needs = field.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos;
   if (!needs) return field;
   std::string out = "\"";
   for (char c : field) {
-    if (c == '"') out += "\"\"";
-    else out.push_back(c);
+    if (c == '"')
+      out += "\"\"";
+    else
+      out.push_back(c);
   }
   return out + "\"";
 }
@@ -85,8 +86,8 @@ std::string MeetingsFile(const std::vector<MeetingsRow>& rows, char delimiter) {
 
 std::string WorkloadFile(const std::vector<WorkloadRow>& rows, char delimiter) {
   FileBuilder b(delimiter);
-  b.Header({"MonthKey", "SubWorkload", "DesktopUsers", "WebUsers", "MobileUsers",
-            "AllUpParticipants"});
+  b.Header(
+      {"MonthKey", "SubWorkload", "DesktopUsers", "WebUsers", "MobileUsers", "AllUpParticipants"});
   for (const auto& r : rows) {
     b.Customer(r.partner, r.customer);
     b.Field(r.month);
@@ -144,13 +145,13 @@ std::string TestDate(int64_t days) {
 }
 
 RandomData MakeRandomData(const RandomDataOptions& o, std::mt19937_64& rng) {
-  static const char* const kCountries[][2] = {{"US", "United States"}, {"DE", "Germany"},
-                                              {"IN", "India"}, {"BR", "Brazil"}};
+  static const char* const kCountries[][2] = {
+      {"US", "United States"}, {"DE", "Germany"}, {"IN", "India"}, {"BR", "Brazil"}};
   static const char* const kSegments[] = {"SMB", "Corporate", "Enterprise"};
   static const char* const kIndustries[] = {"Retail", "Health, Care", "Finance \"Plus\""};
   static const char* const kSubworkloads[] = {"Meetings", "Calls", "PhoneSystems"};
-  static const char* const kAppNames[] = {"Polly",  "Trello", "Zoom\tBridge", "Asana",
-                                          "Jira, Cloud", "Miro", "\"Quoted\" App", "Ébauche"};
+  static const char* const kAppNames[] = {"Polly",       "Trello", "Zoom\tBridge",   "Asana",
+                                          "Jira, Cloud", "Miro",   "\"Quoted\" App", "Ébauche"};
   RandomData data;
   std::uniform_real_distribution<double> unit(0, 1);
   for (int i = 0; i < o.customers; ++i) {

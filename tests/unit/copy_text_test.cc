@@ -1,8 +1,8 @@
 #include "storage/ingest/copy_text.h"
 
-#include <cstdlib>
-
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 namespace teams_usage::ingest {
 namespace {
