@@ -105,12 +105,16 @@ WHERE NOT EXISTS (
     AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
     AND f.subworkload = s.subworkload))sql";
 
-inline constexpr const char* kRefreshMeetings[] = {
-    R"sql(ANALYZE touched_cm;
-ANALYZE touched_days)sql",
-    R"sql(DELETE FROM rollup_customer_month r USING touched_cm t
-WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql",
-    R"sql(INSERT INTO rollup_customer_month
+inline constexpr char kAnalyzeTouchedMeetings[] = R"sql(
+ANALYZE touched_cm;
+ANALYZE touched_days)sql";
+
+inline constexpr char kDeleteCustomerMonths[] = R"sql(
+DELETE FROM rollup_customer_month r USING touched_cm t
+WHERE r.partner_id = $1 AND r.month = t.month AND r.customer_id = t.customer_id)sql";
+
+inline constexpr char kInsertCustomerMonths[] = R"sql(
+INSERT INTO rollup_customer_month
   (partner_id, month, customer_id, meetings, meeting_hours, calls, call_hours, phone_systems,
    phone_system_hours, active_days)
 SELECT $1, f.day - date_part('day', f.day)::int + 1, f.customer_id,
@@ -127,10 +131,14 @@ WHERE f.partner_id = $1
   AND f.day < (SELECT max(month) FROM touched_cm) + interval '1 month'
   AND (f.customer_id, f.day - date_part('day', f.day)::int + 1)
       IN (SELECT customer_id, month FROM touched_cm)
-GROUP BY 2, 3)sql",
-    R"sql(DELETE FROM rollup_partner_day r USING touched_days t
-WHERE r.partner_id = $1 AND r.day = t.day)sql",
-    R"sql(INSERT INTO rollup_partner_day
+GROUP BY 2, 3)sql";
+
+inline constexpr char kDeletePartnerDays[] = R"sql(
+DELETE FROM rollup_partner_day r USING touched_days t
+WHERE r.partner_id = $1 AND r.day = t.day)sql";
+
+inline constexpr char kInsertPartnerDays[] = R"sql(
+INSERT INTO rollup_partner_day
   (partner_id, day, meetings, meeting_hours, calls, call_hours, phone_systems,
    phone_system_hours, active_customers)
 SELECT $1, f.day,
@@ -143,21 +151,50 @@ SELECT $1, f.day,
   count(DISTINCT f.customer_id) FILTER (WHERE f.meeting_count > 0)
 FROM meetings_calls_daily f
 WHERE f.partner_id = $1 AND f.day IN (SELECT day FROM touched_days)
-GROUP BY f.day)sql",
-    R"sql(DELETE FROM rollup_partner_month
-WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql",
-    R"sql(INSERT INTO rollup_partner_month
+GROUP BY f.day)sql";
+
+inline constexpr char kDeletePartnerMonths[] = R"sql(
+DELETE FROM rollup_partner_month
+WHERE partner_id = $1 AND month IN (SELECT month FROM touched_cm))sql";
+
+inline constexpr char kInsertPartnerMonths[] = R"sql(
+INSERT INTO rollup_partner_month
   (partner_id, month, meetings, meeting_hours, calls, call_hours, phone_systems,
    phone_system_hours, active_customers)
 SELECT $1, c.month, sum(c.meetings), sum(c.meeting_hours), sum(c.calls), sum(c.call_hours),
   sum(c.phone_systems), sum(c.phone_system_hours), count(*) FILTER (WHERE c.active_days <> 0)
 FROM rollup_customer_month c
 WHERE c.partner_id = $1 AND c.month IN (SELECT month FROM touched_cm)
-GROUP BY c.month)sql",
-    R"sql(UPDATE partners
+GROUP BY c.month)sql";
+
+inline constexpr char kAdvanceDataAsOf[] = R"sql(
+UPDATE partners
 SET data_as_of = greatest(data_as_of, (SELECT max(day) FROM touched_days))
-WHERE partner_id = $1)sql",
-};
+WHERE partner_id = $1)sql";
+
+inline constexpr const char* kRefreshMeetings[] = {
+    kAnalyzeTouchedMeetings, kDeleteCustomerMonths, kInsertCustomerMonths, kDeletePartnerDays,
+    kInsertPartnerDays,      kDeletePartnerMonths,  kInsertPartnerMonths,  kAdvanceDataAsOf};
+
+// After a first load of a date range (no earlier rows in its months), the writer computes the
+// customer-month and day rollups from the file itself and COPYs them; only these remain.
+inline constexpr const char* kRefreshMeetingsAfterFirstLoad[] = {
+    kAnalyzeTouchedMeetings, kDeletePartnerMonths, kInsertPartnerMonths, kAdvanceDataAsOf};
+
+// COPY cannot write to tables with row-level security: the writer's rollups go through these.
+inline constexpr char kCreateStageRollups[] = R"sql(
+CREATE TEMP TABLE stage_customer_months (LIKE rollup_customer_month) ON COMMIT DROP;
+CREATE TEMP TABLE stage_partner_days (LIKE rollup_partner_day) ON COMMIT DROP)sql";
+inline constexpr char kInsertStagedRollups[] = R"sql(
+INSERT INTO rollup_customer_month SELECT * FROM stage_customer_months;
+INSERT INTO rollup_partner_day SELECT * FROM stage_partner_days)sql";
+
+// Whether the partner has any meetings-and-calls row between two days (days since 1970-01-01).
+inline constexpr char kAnyMeetingsBetween[] = R"sql(
+SELECT EXISTS (
+  SELECT 1 FROM meetings_calls_daily
+  WHERE partner_id = $1
+    AND day BETWEEN date '1970-01-01' + $2::int AND date '1970-01-01' + $3::int))sql";
 
 // ---- TeamsUsageWorkload ------------------------------------------------------------------------
 inline constexpr char kCreateStageWorkload[] = R"sql(

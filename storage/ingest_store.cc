@@ -128,8 +128,15 @@ class UploadWriter::Impl {
   absl::flat_hash_set<uint64_t> key_hashes;
   bool maybe_repeated_key = false;
   // Every customer-month and day of the file: the rollups to refresh when new rows were inserted.
-  absl::flat_hash_set<std::pair<std::string, int32_t>> file_customer_months;
-  absl::flat_hash_set<int32_t> file_days;
+  // For meetings-and-calls, also the file's own sums, which are the rollups themselves when the
+  // file is the first load of its months.
+  struct Sums {
+    int64_t counts[3] = {0, 0, 0};  // by subworkload - 1
+    double hours[3] = {0, 0, 0};
+    int32_t active_days = 0;  // customer-months: bit d-1 when active on day d
+  };
+  absl::flat_hash_map<std::pair<std::string, int32_t>, Sums> file_customer_months;
+  absl::flat_hash_map<int32_t, Sums> file_days;
   int32_t last_date = std::numeric_limits<int32_t>::min();
   int32_t last_month = 0;
   int32_t min_date = std::numeric_limits<int32_t>::max();
@@ -138,6 +145,7 @@ class UploadWriter::Impl {
   bool committed = false;
 
   void WriteFileTouchedSets(pqxx::work& tx);
+  void WriteFileRollups(pqxx::work& tx);
 };
 
 // Adds every customer-month and day of the file to the touched sets (a superset of what the
@@ -146,7 +154,8 @@ void UploadWriter::Impl::WriteFileTouchedSets(pqxx::work& tx) {
   std::string out;
   {
     CopyWriter cm(tx, "touched_cm", {"customer_id", "month"});
-    for (const auto& [customer, month] : file_customer_months) {
+    for (const auto& [key, sums] : file_customer_months) {
+      const auto& [customer, month] = key;
       ingest::AppendCopyText(&out, customer);
       out.push_back('\t');
       out += FormatIsoDate(month);
@@ -158,13 +167,68 @@ void UploadWriter::Impl::WriteFileTouchedSets(pqxx::work& tx) {
   }
   if (!file_days.empty()) {
     CopyWriter days(tx, "touched_days", {"day"});
-    for (int32_t day : file_days) {
+    for (const auto& [day, sums] : file_days) {
       out += FormatIsoDate(day);
       out.push_back('\n');
     }
     days.WriteBatch(&out);
     days.Complete();
   }
+}
+
+// The customer-month and day rollups of a file that is the first load of its months: then they
+// are exactly the file's own sums (the refresh query would compute the same from the facts).
+void UploadWriter::Impl::WriteFileRollups(pqxx::work& tx) {
+  const auto append_sums = [](std::string* out, const Sums& sums) {
+    for (int s = 0; s < 3; ++s) {
+      ingest::AppendCopyInt(out, sums.counts[s]);
+      out->push_back('\t');
+      ingest::AppendCopyDouble(out, sums.hours[s]);
+      out->push_back('\t');
+    }
+  };
+  absl::flat_hash_map<int32_t, int32_t> active_customers_by_day;
+  std::string out;
+  tx.exec(sql::kCreateStageRollups);
+  {
+    CopyWriter cm(tx, "stage_customer_months",
+                  {"partner_id", "month", "customer_id", "meetings", "meeting_hours", "calls",
+                   "call_hours", "phone_systems", "phone_system_hours", "active_days"});
+    for (const auto& [key, sums] : file_customer_months) {
+      const auto& [customer, month] = key;
+      ingest::AppendCopyText(&out, partner_id);
+      out.push_back('\t');
+      out += FormatIsoDate(month);
+      out.push_back('\t');
+      ingest::AppendCopyText(&out, customer);
+      out.push_back('\t');
+      append_sums(&out, sums);
+      ingest::AppendCopyInt(&out, sums.active_days);
+      out.push_back('\n');
+      if (out.size() >= kCopyBatchBytes) cm.WriteBatch(&out);
+      for (int d = 0; d < 31; ++d) {
+        if ((sums.active_days >> d) & 1) ++active_customers_by_day[month + d];
+      }
+    }
+    cm.WriteBatch(&out);
+    cm.Complete();
+  }
+  CopyWriter days(tx, "stage_partner_days",
+                  {"partner_id", "day", "meetings", "meeting_hours", "calls", "call_hours",
+                   "phone_systems", "phone_system_hours", "active_customers"});
+  for (const auto& [day, sums] : file_days) {
+    ingest::AppendCopyText(&out, partner_id);
+    out.push_back('\t');
+    out += FormatIsoDate(day);
+    out.push_back('\t');
+    append_sums(&out, sums);
+    const auto active = active_customers_by_day.find(day);
+    ingest::AppendCopyInt(&out, active == active_customers_by_day.end() ? 0 : active->second);
+    out.push_back('\n');
+  }
+  days.WriteBatch(&out);
+  days.Complete();
+  tx.exec(sql::kInsertStagedRollups);
 }
 
 UploadWriter::UploadWriter(ConnectionPool::Lease lease, std::string partner_id, Dataset dataset)
@@ -278,8 +342,16 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
     impl.last_date = row.date;
     impl.last_month = FirstOfMonth(row.date);
   }
-  impl.file_customer_months.emplace(c.customer_id, impl.last_month);
-  if (impl.dataset == Dataset::kMeetingsAndCalls) impl.file_days.insert(row.date);
+  Impl::Sums& month_sums = impl.file_customer_months[{c.customer_id, impl.last_month}];
+  if (impl.dataset == Dataset::kMeetingsAndCalls) {
+    const int sub = static_cast<int>(row.subworkload) - 1;
+    Impl::Sums& day_sums = impl.file_days[row.date];
+    for (Impl::Sums* sums : {&month_sums, &day_sums}) {
+      sums->counts[sub] += row.meeting_count;
+      sums->hours[sub] += row.meeting_hours;
+    }
+    if (row.meeting_count > 0) month_sums.active_days |= 1 << (row.date - impl.last_month);
+  }
   impl.min_date = std::min(impl.min_date, row.date);
   impl.max_date = std::max(impl.max_date, row.date);
   auto it = impl.customers.find(c.customer_id);
@@ -355,11 +427,21 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
 
     result.customers_changed =
         tx.exec_params1(sql::kUpsertCustomers, impl.partner_id)[0].as<int64_t>();
+    // Meetings and calls: is this the first load of the file's months? Then the file's own sums
+    // are the customer-month and day rollups, and the facts need not be read again.
+    bool first_load = false;
     if (impl.min_date <= impl.max_date) {  // the file has rows
+      if (impl.dataset == Dataset::kMeetingsAndCalls) {
+        first_load = !tx.exec_params1(sql::kAnyMeetingsBetween, impl.partner_id,
+                                      FirstOfMonth(impl.min_date), LastOfMonth(impl.max_date))[0]
+                          .as<bool>();
+      }
       tx.exec("ANALYZE stage_rows");
-      result.rows_replaced =
-          tx.exec_params1(impl.statements.replace, impl.partner_id, impl.min_date, impl.max_date)[0]
-              .as<int64_t>();
+      if (!first_load) {
+        result.rows_replaced = tx.exec_params1(impl.statements.replace, impl.partner_id,
+                                               impl.min_date, impl.max_date)[0]
+                                   .as<int64_t>();
+      }
       result.rows_inserted =
           tx.exec_params0(impl.statements.insert, impl.partner_id, impl.min_date, impl.max_date)
               .affected_rows();
@@ -367,7 +449,12 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
     }
     result.rows_unchanged = rows_read - result.rows_inserted - result.rows_replaced;
 
-    if (result.rows_inserted + result.rows_replaced > 0) {
+    if (first_load) {
+      impl.WriteFileRollups(tx);
+      for (const char* statement : sql::kRefreshMeetingsAfterFirstLoad) {
+        Exec(tx, statement, impl.partner_id);
+      }
+    } else if (result.rows_inserted + result.rows_replaced > 0) {
       for (const char* statement : impl.statements.refresh) Exec(tx, statement, impl.partner_id);
     }
     if (result.rows_inserted + result.rows_replaced + result.customers_changed > 0) {
