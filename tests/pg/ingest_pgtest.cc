@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "absl/time/clock.h"
@@ -235,6 +236,34 @@ TEST_F(IngestPgTest, AbandonedUploadAppliesNothing) {
   auto result = Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, file);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rows_inserted, 10);
+}
+
+TEST_F(IngestPgTest, ConcurrentUploadsOfOnePartnerSerializeWithoutLosingRows) {
+  // Two files over overlapping keys with different values, uploaded at the same time, several
+  // times: each upload applies whole, and the final state is one of the two sequential orders.
+  auto a = SomeMeetings("P1");
+  auto b = SomeMeetings("P1");
+  for (auto& r : b) r.count += 1000;
+  b.push_back({"P1", Customer("C9"), "2026-03-20", "Meetings", 1, 0.5});
+  const std::string file_a = testing::MeetingsFile(a);
+  const std::string file_b = testing::MeetingsFile(b);
+  for (int round = 0; round < 5; ++round) {
+    absl::StatusOr<storage::UploadResult> ra, rb;
+    std::thread ta([&] { ra = Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, file_a); });
+    std::thread tb([&] { rb = Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, file_b); });
+    ta.join();
+    tb.join();
+    ASSERT_TRUE(ra.ok()) << ra.status();
+    ASSERT_TRUE(rb.ok()) << rb.status();
+    EXPECT_NE(ra->data_version, rb->data_version);
+    const int64_t later_is_b = rb->data_version > ra->data_version;
+    const int64_t c1 = Count(
+        "SELECT meeting_count FROM meetings_calls_daily WHERE customer_id = 'C1' "
+        "AND day = '2026-03-01' AND subworkload = 1");
+    EXPECT_EQ(c1, later_is_b ? 1003 : 3);
+    EXPECT_EQ(Count("SELECT count(*) FROM meetings_calls_daily"), 11);
+    EXPECT_EQ(Count("SELECT meetings FROM rollup_partner_day WHERE day = '2026-03-01'"), c1);
+  }
 }
 
 // ---- rollups equal a recomputation from the uploaded rows ---------------------------------------
