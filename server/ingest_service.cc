@@ -60,14 +60,33 @@ grpc::Status RejectFile(grpc::ServerContext* context, const absl::Status& status
 }  // namespace
 
 IngestServiceImpl::IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard,
-                                     IngestLimits limits)
-    : pool_(pool), guard_(std::move(guard)), limits_(limits) {}
+                                     IngestLimits limits, ServerMetrics* metrics)
+    : pool_(pool), guard_(std::move(guard)), limits_(limits), metrics_(metrics) {}
 
 grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::UploadDatasetRequest>* reader,
                                               v1::UploadDatasetResponse* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  std::string dataset_name = "DATASET_UNSPECIFIED";
+  int64_t bytes = 0;
+  const grpc::Status status = Upload(*caller, context, reader, response, &dataset_name, &bytes);
+  if (metrics_ != nullptr) {
+    const char* outcome = status.ok() ? "applied"
+                          : status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
+                              ? "rejected"
+                              : "failed";
+    metrics_->RecordUpload(dataset_name, outcome, bytes, response->rows_inserted(),
+                           response->rows_replaced(), response->rows_unchanged());
+  }
+  return status;
+}
+
+grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller,
+                                       grpc::ServerContext* context,
+                                       grpc::ServerReader<v1::UploadDatasetRequest>* reader,
+                                       v1::UploadDatasetResponse* response,
+                                       std::string* dataset_name, int64_t* bytes) {
 
   v1::UploadDatasetRequest request;
   if (!reader->Read(&request)) {
@@ -80,12 +99,13 @@ grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
   }
   const auto dataset = DatasetFromProto(request.header().dataset());
   if (!dataset.ok()) return ToGrpcStatus(dataset.status());
+  *dataset_name = v1::Dataset_Name(request.header().dataset());
   const auto format = FormatFromProto(request.header().format());
   if (!format.ok()) return ToGrpcStatus(format.status());
 
   const absl::Time deadline =
       std::min(absl::FromChrono(context->deadline()), absl::Now() + kDefaultAcquireWait);
-  auto uploader = storage::Uploader::Begin(*pool_, caller->partner_id, *dataset, *format, deadline);
+  auto uploader = storage::Uploader::Begin(*pool_, caller.partner_id, *dataset, *format, deadline);
   if (!uploader.ok()) return ToGrpcStatus(uploader.status());
 
   while (reader->Read(&request)) {
@@ -99,6 +119,7 @@ grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
                           absl::StrCat("data: the upload exceeds the limit of ",
                                        limits_.max_upload_bytes, " bytes; nothing was applied"));
     }
+    *bytes += static_cast<int64_t>(request.data().size());
     const absl::Status fed = (*uploader)->Feed(request.data());
     if (fed.code() == absl::StatusCode::kInvalidArgument) {
       return RejectFile(context, fed, **uploader);

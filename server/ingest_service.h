@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "server/caller.h"
+#include "server/metrics.h"
 #include "storage/pool.h"
 #include "teams_usage/v1/teams_usage.grpc.pb.h"
 
@@ -18,16 +19,24 @@ struct IngestLimits {
 
 class IngestServiceImpl final : public teams_usage::v1::TeamsUsageIngestService::Service {
  public:
-  IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard, IngestLimits limits = {});
+  // `metrics` may be null.
+  IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard, IngestLimits limits = {},
+                    ServerMetrics* metrics = nullptr);
 
   grpc::Status UploadDataset(grpc::ServerContext* context,
                              grpc::ServerReader<teams_usage::v1::UploadDatasetRequest>* reader,
                              teams_usage::v1::UploadDatasetResponse* response) override;
 
  private:
+  grpc::Status Upload(const auth::Principal& caller, grpc::ServerContext* context,
+                      grpc::ServerReader<teams_usage::v1::UploadDatasetRequest>* reader,
+                      teams_usage::v1::UploadDatasetResponse* response, std::string* dataset_name,
+                      int64_t* bytes);
+
   storage::ConnectionPool* pool_;
   CallerGuard guard_;
   IngestLimits limits_;
+  ServerMetrics* metrics_;
 };
 
 }  // namespace teams_usage::server

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   CLI::App app{"teams-report-server: the Teams usage report gRPC service"};
   teams_usage::server::AddServerFlags(app, &options);
   CLI::App* migrate = app.add_subcommand("migrate", "apply pending migrations and exit");
+  migrate->fallthrough();  // `migrate --db-url URL`: the flags are the server's
   CLI11_PARSE(app, argc, argv);
 
   if (options.db_url.empty()) {
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
   }
   if (migrate->parsed()) return RunMigrate(options.db_url);
 
+  // New database connections (pool, health check) give up quickly when PostgreSQL is away, so
+  // calls fail fast with UNAVAILABLE instead of hanging. An operator's own setting wins.
+  setenv("PGCONNECT_TIMEOUT", "3", /*overwrite=*/0);
   const sigset_t signals = BlockShutdownSignals();
   if (options.migrate == "auto" && RunMigrate(options.db_url) != 0) return 1;
 
@@ -64,12 +68,27 @@ int main(int argc, char** argv) {
     LogJson("error", "server failed to start", {{"error", server.status().message()}});
     return 1;
   }
-  LogJson("info", "serving", {{"listen", (*server)->listen_address()}});
+  LogJson("info", "serving",
+          {{"listen", (*server)->listen_address()},
+           {"metrics_port", std::to_string((*server)->metrics_port())}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  LogJson("info", "shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  (*server)->Shutdown();
+  // Drain: health turns NOT_SERVING at once so load balancers and clients move away, in-flight
+  // (and late-arriving) calls are served for --drain-seconds, then Shutdown gives the calls
+  // still running --shutdown-grace-seconds before cancelling them. A second signal skips the
+  // drain.
+  LogJson("info", "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
+                               {"drain_seconds", std::to_string(options.drain_seconds)}});
+  (*server)->BeginDrain();
+  {
+    struct timespec ts {};
+    ts.tv_sec = options.drain_seconds;
+    siginfo_t info;
+    sigtimedwait(&signals, &info, &ts);  // returns early on a second signal
+  }
+  LogJson("info", "shutting down");
+  (*server)->Shutdown(absl::Seconds(options.shutdown_grace_seconds));
   LogJson("info", "stopped");
   return 0;
 }

@@ -36,6 +36,34 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
   Flag(app, "jwt-audience", &o->jwt_audience, "required `aud` of tokens");
   Flag(app, "max-upload-bytes", &o->max_upload_bytes, "largest accepted upload, in bytes")
       ->check(CLI::PositiveNumber);
+  Flag(app, "page-token-secret-file", &o->page_token_secret_file,
+       "file holding the page-token HMAC key (at least 32 bytes); default: a random key per "
+       "process, so tokens do not survive a restart or cross replicas");
+  Flag(app, "metrics-listen", &o->metrics_listen,
+       "Prometheus metrics address (host:port, /metrics); empty: off");
+  Flag(app, "drain-seconds", &o->drain_seconds,
+       "after SIGTERM: report NOT_SERVING and keep serving in-flight calls this long")
+      ->check(CLI::Range(0, 3600));
+  Flag(app, "shutdown-grace-seconds", &o->shutdown_grace_seconds,
+       "after the drain: how long calls still running may take before they are cancelled")
+      ->check(CLI::Range(0, 3600));
+  Flag(app, "health-check-interval-ms", &o->health_check_interval_ms,
+       "how often the database check behind the health status runs")
+      ->check(CLI::Range(50, 60000));
+  Flag(app, "max-concurrent-calls", &o->max_concurrent_calls,
+       "calls served at once; past it new calls get RESOURCE_EXHAUSTED")
+      ->check(CLI::Range(4, 100000));
+  Flag(app, "max-connection-age-seconds", &o->max_connection_age_seconds,
+       "connections are closed (gracefully) after this long, so clients rebalance")
+      ->check(CLI::Range(1, 86400 * 7));
+  Flag(app, "keepalive-seconds", &o->keepalive_seconds, "HTTP/2 keepalive ping interval")
+      ->check(CLI::Range(1, 86400));
+  Flag(app, "tls-cert-file", &o->tls_cert_file,
+       "server certificate chain (PEM); with --tls-key-file the gRPC port speaks TLS; "
+       "re-read when it changes");
+  Flag(app, "tls-key-file", &o->tls_key_file, "private key of --tls-cert-file (PEM)");
+  Flag(app, "tls-client-ca-file", &o->tls_client_ca_file,
+       "CA bundle (PEM): clients must present a certificate it signed (mutual TLS)");
 }
 
 }  // namespace teams_usage::server

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/server_options.h"
 
 namespace teams_usage::server {
@@ -18,8 +19,13 @@ class RunningServer {
   virtual ~RunningServer() = default;
   // host:port actually bound (the port is chosen when the options ask for port 0).
   virtual std::string listen_address() const = 0;
-  // Stops accepting calls, lets in-flight calls finish, and releases the pool.
-  virtual void Shutdown() = 0;
+  // The port /metrics is served on (0 when off).
+  virtual int metrics_port() const = 0;
+  // Health turns NOT_SERVING (for good); calls are still served.
+  virtual void BeginDrain() = 0;
+  // Stops accepting calls, gives in-flight calls `grace` to finish (then cancels them), and
+  // releases the pool.
+  virtual void Shutdown(absl::Duration grace) = 0;
 };
 
 absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& options);

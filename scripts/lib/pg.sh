@@ -35,7 +35,7 @@ pg_start() {
   fi
   chmod 700 "$dir"
   if [ ! -f "$dir/PG_VERSION" ]; then
-    pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 --no-locale >"$dir/../initdb.log" 2>&1 ||
+    pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$dir/../initdb.log" 2>&1 ||
       { cat "$dir/../initdb.log" >&2; return 1; }
   fi
   local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir"

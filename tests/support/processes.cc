@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -55,6 +56,10 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
   return path;
 }
 
+std::string SourcePath(const std::string& relative) {
+  return std::string(TEAMS_SOURCE_DIR) + "/" + relative;
+}
+
 std::string BinaryPath(const std::string& relative) {
   return std::string(TEAMS_BINARY_DIR) + "/" + relative;
 }
@@ -89,13 +94,21 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
 
 }  // namespace
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::string& log_path) {
+ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::string& log_path,
+                             bool plaintext_health)
+    : log_path_(log_path) {
   address_ = "127.0.0.1:" + std::to_string(FreeLoopbackPort());
   std::vector<std::string> argv = {BinaryPath("server/teams-report-server"), "--listen", address_};
+  // Test servers run side by side: each serves metrics on a port of its own.
+  if (std::find(args.begin(), args.end(), "--metrics-listen") == args.end()) {
+    argv.insert(argv.end(), {"--metrics-listen", "127.0.0.1:0"});
+  }
+  // Tests stop their servers at once unless they test the drain.
+  if (std::find(args.begin(), args.end(), "--drain-seconds") == args.end()) {
+    argv.insert(argv.end(), {"--drain-seconds", "0"});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = Spawn(argv, log_path, log_path + ".err");
-  auto channel = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
-  auto health = grpc::health::v1::Health::NewStub(channel);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < give_up) {
     int status;
@@ -103,6 +116,18 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::st
       pid_ = -1;
       return;  // exited: serving_ stays false
     }
+    if (!plaintext_health) {
+      if (ReadFile(log_path).find("\"msg\":\"serving\"") != std::string::npos) {
+        serving_ = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    // A fresh channel per attempt: a channel that saw the port closed would back off for
+    // seconds before trying again.
+    auto health = grpc::health::v1::Health::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     grpc::health::v1::HealthCheckRequest req;
@@ -114,6 +139,13 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::st
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+int ServerProcess::metrics_port() const {
+  const std::string log = ReadFile(log_path_);
+  const std::string key = "\"metrics_port\":\"";
+  const size_t at = log.find(key);
+  return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + key.size());
 }
 
 int ServerProcess::Stop() {
@@ -137,6 +169,69 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   result.out = ReadFile(dir.path() + "/out");
   result.err = ReadFile(dir.path() + "/err");
   return result;
+}
+
+}  // namespace teams_usage::testing
+
+namespace teams_usage::testing {
+
+PrivatePostgres::PrivatePostgres() : port_(FreeLoopbackPort()) { Start(); }
+
+PrivatePostgres::~PrivatePostgres() { Stop(); }
+
+bool PrivatePostgres::Start() {
+  const std::string data = dir_.path() + "/data";
+  if (access((data + "/postmaster.pid").c_str(), F_OK) == 0) return true;  // running
+  const auto result = RunCommand(
+      {"/bin/bash", "-c",
+       "source " + SourcePath("scripts/lib/pg.sh") + " && pg_start " + data + " " +
+           std::to_string(port_) + " fsync=off"});
+  return result.exit_code == 0;
+}
+
+bool PrivatePostgres::Stop() {
+  const auto result = RunCommand(
+      {"/bin/bash", "-c",
+       "source " + SourcePath("scripts/lib/pg.sh") + " && pg_stop " + dir_.path() + "/data"});
+  return result.exit_code == 0;
+}
+
+std::string PrivatePostgres::admin_url() const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request =
+      "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buf[65536];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) response.append(buf, n);
+  close(fd);
+  const size_t body = response.find("\r\n\r\n");
+  return body == std::string::npos ? "" : response.substr(body + 4);
+}
+
+double MetricValue(const std::string& text, const std::string& series) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(series, 0) == 0 && line.size() > series.size() && line[series.size()] == ' ') {
+      return std::strtod(line.c_str() + series.size() + 1, nullptr);
+    }
+  }
+  return -1;
 }
 
 }  // namespace teams_usage::testing

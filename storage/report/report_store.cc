@@ -1,0 +1,656 @@
+#include "storage/report/report_store.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <pqxx/pqxx>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "storage/civil_date.h"
+#include "storage/report/export_writer.h"
+#include "storage/report/report_queries.h"
+#include "storage/report/result_cache.h"
+
+namespace teams_usage::report {
+namespace {
+
+using Snapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+using Params = std::vector<std::string>;
+
+// The partner's row in `partners`, read in the report's snapshot.
+struct PartnerState {
+  int64_t data_version = 0;
+  std::optional<int32_t> latest_day;    // latest meetings-and-calls DateKey
+  std::optional<int32_t> latest_month;  // latest month of the monthly datasets
+};
+
+// What every section of one response shares.
+struct Context {
+  PartnerState partner;
+  ResolvedRange range;
+};
+
+int32_t TodayUtc() {
+  const int64_t seconds = absl::ToUnixSeconds(absl::Now());
+  return static_cast<int32_t>(seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400));
+}
+
+// A PostgreSQL array literal of text: every element quoted, quotes and backslashes escaped.
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  return out + "}";
+}
+
+std::string DateArray(const std::vector<int32_t>& days) {
+  std::string out = "{";
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += FormatIsoDate(days[i]);
+  }
+  return out + "}";
+}
+
+std::string IntArray(const std::vector<int32_t>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    absl::StrAppend(&out, values[i]);
+  }
+  return out + "}";
+}
+
+// $1..$6 of every report statement: the partner and the customer filter.
+Params BaseParams(const std::string& partner_id, const CustomerFilter& filter,
+                  const std::string& one_customer = "") {
+  return {partner_id,
+          TextArray(filter.country_codes),
+          TextArray(filter.segments),
+          TextArray(filter.industries),
+          TextArray(filter.customer_ids),
+          one_customer};
+}
+
+Params With(Params params, std::initializer_list<std::string> more) {
+  params.insert(params.end(), more.begin(), more.end());
+  return params;
+}
+
+pqxx::result Exec(Snapshot& tx, const char* statement, const Params& params) {
+  return tx.exec_params(statement, pqxx::prepare::make_dynamic_params(params));
+}
+
+int32_t DayOf(const pqxx::field& field) {
+  const std::optional<int32_t> day = ParseIsoDate(field.c_str());
+  if (!day.has_value()) throw std::runtime_error(absl::StrCat("unexpected date ", field.c_str()));
+  return *day;
+}
+
+std::optional<int32_t> OptionalDay(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return DayOf(field);
+}
+
+// The result of an export, whose rows went to the sink.
+struct Exported {};
+
+// Rough sizes of results, for the cache's budget.
+size_t ApproxBytes(const Exported&) { return 0; }
+size_t ApproxBytes(const Kpi& kpi) { return sizeof kpi + kpi.monthly.size() * sizeof(MonthValue); }
+size_t ApproxBytes(const Summary& s) {
+  return ApproxBytes(s.customers) + ApproxBytes(s.meeting_count) +
+         ApproxBytes(s.daily_avg_meeting_count_per_customer) +
+         ApproxBytes(s.meeting_duration_hours) + ApproxBytes(s.avg_meeting_duration_minutes);
+}
+size_t ApproxBytes(const std::vector<TrendPoint>& v) { return v.size() * sizeof(TrendPoint); }
+size_t ApproxBytes(const UsageByWorkloads& u) {
+  return u.points.size() * sizeof(WorkloadPoint) + u.all_up.size() * sizeof(AllUpPoint);
+}
+size_t ApproxBytes(const std::vector<CustomerUsage>& customers) {
+  size_t bytes = 0;
+  for (const CustomerUsage& u : customers) {
+    const CustomerInfo& c = u.customer;
+    bytes += sizeof u + c.customer_id.size() + c.customer_tenant_id.size() + c.name.size() +
+             c.country_code.size() + c.country.size() + c.segment.size() + c.industry.size() +
+             c.vertical.size() + c.eou.size();
+  }
+  return bytes;
+}
+size_t ApproxBytes(const std::vector<AppUsage>& apps) {
+  size_t bytes = 0;
+  for (const AppUsage& a : apps) bytes += sizeof a + a.app_name.size();
+  return bytes;
+}
+size_t ApproxBytes(const SummaryReport& r) { return sizeof r + ApproxBytes(r.summary); }
+size_t ApproxBytes(const TrendReport& r) { return sizeof r + ApproxBytes(r.points); }
+size_t ApproxBytes(const WorkloadsReport& r) { return sizeof r + ApproxBytes(r.usage); }
+size_t ApproxBytes(const TopCustomersPage& r) {
+  return sizeof r + ApproxBytes(r.customers) + r.next_page_token.size();
+}
+size_t ApproxBytes(const AppsPage& r) {
+  return sizeof r + ApproxBytes(r.apps) + r.next_page_token.size();
+}
+size_t ApproxBytes(const FullReport& r) {
+  return sizeof r + ApproxBytes(r.summary) + ApproxBytes(r.trend) + ApproxBytes(r.workloads) +
+         ApproxBytes(r.top_customers) + ApproxBytes(r.top_apps);
+}
+
+// What InSnapshot needs to know of a call besides its body.
+struct CallSpec {
+  absl::string_view what;                // what is being done, for error messages
+  absl::string_view method;              // the cache key's first part; empty: not cached
+  std::string key_extra;                 // the request's fields besides the partner and the filter
+  std::optional<PagePosition> position;  // a page token's, checked against the data version
+};
+
+// The cache key of a call: everything its answer depends on. The data_version stands for the
+// partner's data, the resolved dates for the preset's meaning on that data (and today).
+std::string CacheKey(const CallSpec& call, const std::string& partner_id, const ValidFilter& filter,
+                     const Context& context) {
+  return absl::StrCat(call.method, "|", partner_id.size(), ":", partner_id, "|",
+                      context.range.data_version, "|", context.range.dates.start, "..",
+                      context.range.dates.end, "|", CanonicalFilter(filter), "|", call.key_extra);
+}
+
+// Runs `body` in one read-only REPEATABLE READ transaction scoped to the partner, with the
+// partner's state and the filter's resolved range; answers from `cache` (when given) what an
+// earlier call computed for the same data version.
+template <typename Result, typename Body>
+absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportStoreOptions& options,
+                                  ResultCache* cache, const std::string& partner_id,
+                                  const ValidFilter& filter, absl::Time deadline,
+                                  const CallSpec& call, Body&& body) {
+  const absl::Time now = absl::Now();
+  const absl::Time effective_deadline =
+      deadline == absl::InfiniteFuture() ? now + options.default_timeout : deadline;
+  if (effective_deadline <= now) return absl::DeadlineExceededError("deadline already passed");
+  auto lease = pool.Acquire(effective_deadline);
+  if (!lease.ok()) return lease.status();
+  try {
+    Snapshot tx(lease->conn());
+    // The caller's remaining time bounds every statement (at least 1 ms: 0 would mean none).
+    const int64_t timeout_ms =
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(effective_deadline - absl::Now()));
+    tx.exec_params(sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
+
+    Context context;
+    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
+    if (!state.empty()) {
+      context.partner.data_version = state[0][0].as<int64_t>();
+      context.partner.latest_day = OptionalDay(state[0][1]);
+      context.partner.latest_month = OptionalDay(state[0][2]);
+    }
+    context.range.data_version = context.partner.data_version;
+    context.range.data_as_of = DataAsOf(context.partner.latest_day, context.partner.latest_month);
+    const int32_t today = options.today ? options.today() : TodayUtc();
+    context.range.dates = ResolveDateRange(filter, context.range.data_as_of, today);
+    if (call.position.has_value()) {
+      const absl::Status current = CheckDataVersion(*call.position, context.range.data_version);
+      if (!current.ok()) return current;
+    }
+
+    std::string key;
+    if (cache != nullptr && !call.method.empty()) {
+      key = CacheKey(call, partner_id, filter, context);
+      if (const std::shared_ptr<const Result> hit = cache->Get<Result>(key)) {
+        tx.commit();
+        return *hit;
+      }
+    }
+    absl::StatusOr<Result> result = body(tx, context);
+    if (!result.ok()) return result;
+    tx.commit();
+    if (cache != nullptr && !key.empty()) cache->Put(key, *result, ApproxBytes(*result));
+    return result;
+  } catch (const std::exception& e) {
+    return storage::StatusFromDbException(e, call.what);
+  }
+}
+
+// ---- meetings and calls -------------------------------------------------------------------------
+
+struct PeriodResult {
+  std::vector<MonthFigures> months;  // every month overlapping the period, in order
+  PeriodFigures total;
+};
+
+// Reads the meetings-and-calls figures of `range`: per month, and (with `with_customers`) the
+// active customers per month and over the whole range.
+PeriodResult ReadPeriod(Snapshot& tx, const Params& base, bool filtered, const DateRange& range,
+                        std::optional<int32_t> latest_day, bool with_customers) {
+  PeriodResult period;
+  period.total.days = range.days();
+  std::vector<int32_t> whole_months, partial_first, partial_last, all_months, masks;
+  for (const MonthSlice& slice : MonthsOverlapping(range)) {
+    MonthFigures figures;
+    figures.slice = slice;
+    period.months.push_back(figures);
+    all_months.push_back(slice.month);
+    masks.push_back(slice.day_mask());
+    // A slice that reaches the month's end, or past the latest day with data, covers all of the
+    // month's rows: the monthly rollup answers it.
+    const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
+                              !latest_day.has_value() || slice.last_day >= *latest_day;
+    if (slice.first_day == slice.month && to_month_end) {
+      whole_months.push_back(slice.month);
+    } else {
+      partial_first.push_back(slice.first_day);
+      partial_last.push_back(slice.last_day);
+    }
+  }
+  std::map<int32_t, MonthFigures*> by_month;
+  for (MonthFigures& m : period.months) by_month[m.slice.month] = &m;
+
+  const pqxx::result sums = Exec(
+      tx, filtered ? sql::kMonthSumsFiltered : sql::kMonthSumsAllCustomers,
+      With(base, {DateArray(whole_months), DateArray(partial_first), DateArray(partial_last)}));
+  for (const auto& row : sums) {
+    const auto it = by_month.find(DayOf(row[0]));
+    if (it == by_month.end()) continue;  // cannot happen: every row is of a listed month
+    MeetingSums& s = it->second->sums;
+    s.meetings = row[1].as<int64_t>();
+    s.meeting_hours = row[2].as<double>();
+    s.calls = row[3].as<int64_t>();
+    s.phone_systems = row[4].as<int64_t>();
+    period.total.sums.meetings += s.meetings;
+    period.total.sums.meeting_hours += s.meeting_hours;
+    period.total.sums.calls += s.calls;
+    period.total.sums.phone_systems += s.phone_systems;
+  }
+  if (!with_customers) return period;
+
+  const pqxx::result active =
+      Exec(tx, filtered ? sql::kActiveCustomersFiltered : sql::kActiveCustomersAll,
+           With(base, {DateArray(all_months), IntArray(masks)}));
+  for (const auto& row : active) {
+    if (row[0].is_null()) {
+      period.total.customers = row[1].as<int64_t>();
+      continue;
+    }
+    const auto it = by_month.find(DayOf(row[0]));
+    if (it != by_month.end()) it->second->active_customers = row[1].as<int64_t>();
+  }
+  return period;
+}
+
+Summary ReadSummary(Snapshot& tx, const Params& base, bool filtered, const Context& context,
+                    PeriodResult* current_out) {
+  PeriodResult current = ReadPeriod(tx, base, filtered, context.range.dates,
+                                    context.partner.latest_day, /*with_customers=*/true);
+  const PeriodResult previous = ReadPeriod(tx, base, filtered, PreviousPeriod(context.range.dates),
+                                           context.partner.latest_day, /*with_customers=*/true);
+  Summary summary = BuildSummary(current.months, current.total, previous.total);
+  if (current_out != nullptr) *current_out = std::move(current);
+  return summary;
+}
+
+// ---- workloads ----------------------------------------------------------------------------------
+
+UsageByWorkloads ReadWorkloads(Snapshot& tx, const Params& base, bool filtered,
+                               const DateRange& range, const std::vector<Workload>& selection) {
+  const std::vector<MonthSlice> months = MonthsOverlapping(range);
+  UsageByWorkloads usage;
+  if (months.empty()) return usage;
+  // (month, subworkload 0..3) -> desktop, web, mobile; subworkload 0 holds all-up users.
+  std::map<std::pair<int32_t, int>, std::array<int64_t, 3>> values;
+  const pqxx::result rows =
+      Exec(tx, filtered ? sql::kWorkloadsFiltered : sql::kWorkloadsAllCustomers,
+           With(base, {FormatIsoDate(months.front().month), FormatIsoDate(months.back().month)}));
+  for (const auto& row : rows) {
+    values[{DayOf(row[0]), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>(),
+                                                 row[4].as<int64_t>()};
+  }
+  for (const MonthSlice& m : months) {
+    for (Workload w : selection) {
+      WorkloadPoint p;
+      p.month = m.month;
+      p.workload = w;
+      const auto it = values.find({m.month, static_cast<int>(w)});
+      if (it != values.end()) {
+        p.desktop_users = it->second[0];
+        p.web_users = it->second[1];
+        p.mobile_users = it->second[2];
+      }
+      usage.points.push_back(p);
+    }
+    const auto all_up = values.find({m.month, 0});
+    usage.all_up.push_back({m.month, all_up == values.end() ? 0 : all_up->second[0]});
+  }
+  return usage;
+}
+
+// ---- rankings -----------------------------------------------------------------------------------
+
+struct Ranking {
+  std::vector<CustomerUsage> customers;
+  int64_t total = 0;
+};
+
+Ranking ReadTopCustomers(Snapshot& tx, const Params& base, const DateRange& range,
+                         std::optional<int32_t> latest_day, UsageMetric metric, int64_t limit,
+                         int64_t offset) {
+  const std::vector<MonthSlice> months = MonthsOverlapping(range);
+  std::vector<int32_t> whole_months, partial_first, partial_last;
+  for (const MonthSlice& slice : months) {
+    const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
+                              !latest_day.has_value() || slice.last_day >= *latest_day;
+    if (slice.first_day == slice.month && to_month_end) {
+      whole_months.push_back(slice.month);
+    } else {
+      partial_first.push_back(slice.first_day);
+      partial_last.push_back(slice.last_day);
+    }
+  }
+  Ranking ranking;
+  if (months.empty()) return ranking;
+  const pqxx::result rows =
+      Exec(tx, sql::kTopCustomers,
+           With(base, {DateArray(whole_months), DateArray(partial_first), DateArray(partial_last),
+                       FormatIsoDate(months.front().month), FormatIsoDate(months.back().month),
+                       std::to_string(static_cast<int>(metric)), std::to_string(limit),
+                       std::to_string(offset)}));
+  for (const auto& row : rows) {
+    ranking.total = row[0].as<int64_t>();
+    if (row[1].is_null()) continue;  // the page is empty
+    CustomerUsage u;
+    CustomerInfo& c = u.customer;
+    int i = 1;
+    for (std::string* field : {&c.customer_id, &c.customer_tenant_id, &c.name, &c.country_code,
+                               &c.country, &c.segment, &c.industry, &c.vertical, &c.eou}) {
+      *field = row[i++].as<std::string>();
+    }
+    u.meetings = row[10].as<int64_t>();
+    u.calls = row[11].as<int64_t>();
+    u.phone_systems = row[12].as<int64_t>();
+    u.meeting_duration_hours = row[13].as<double>();
+    u.third_party_apps = row[14].as<int64_t>();
+    u.third_party_app_users = row[15].as<int64_t>();
+    ranking.customers.push_back(std::move(u));
+  }
+  return ranking;
+}
+
+struct AppRanking {
+  std::vector<AppUsage> apps;
+  int64_t total = 0;
+};
+
+AppRanking ReadApps(Snapshot& tx, const Params& base, bool filtered, const DateRange& range,
+                    int64_t limit, int64_t offset) {
+  const std::vector<MonthSlice> months = MonthsOverlapping(range);
+  AppRanking ranking;
+  if (months.empty()) return ranking;
+  const char* statement = filtered             ? sql::kAppsFiltered
+                          : months.size() == 1 ? sql::kAppsAllCustomersOneMonth
+                                               : sql::kAppsAllCustomers;
+  const pqxx::result rows =
+      Exec(tx, statement,
+           With(base, {FormatIsoDate(months.front().month), FormatIsoDate(months.back().month),
+                       std::to_string(limit), std::to_string(offset)}));
+  for (const auto& row : rows) {
+    ranking.total = row[0].as<int64_t>();
+    if (row[1].is_null()) continue;
+    ranking.apps.push_back(
+        AppUsage{row[1].as<std::string>(), row[2].as<int64_t>(), row[3].as<int64_t>()});
+  }
+  return ranking;
+}
+
+// ---- export -------------------------------------------------------------------------------------
+
+double ParseDouble(const pqxx::field& field) {
+  const char* text = field.c_str();
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text, text + field.size(), value);
+  if (ec != std::errc() || end != text + field.size()) {
+    throw std::runtime_error(absl::StrCat("unexpected number ", text));
+  }
+  return value;
+}
+
+void WriteExportRow(DelimitedWriter& w, ingest::Dataset dataset, const std::string& partner_id,
+                    const pqxx::row& row) {
+  w.Field(partner_id);
+  for (int i = 0; i < 9; ++i) w.Field(absl::string_view(row[i].c_str(), row[i].size()));
+  w.Field(absl::string_view(row[9].c_str(), row[9].size()));  // DateKey / MonthKey
+  switch (dataset) {
+    case ingest::Dataset::kMeetingsAndCalls:
+      w.Field(SubworkloadName(row[10].as<int>()));
+      w.Int(row[11].as<int64_t>());
+      w.Hours(ParseDouble(row[12]));
+      break;
+    case ingest::Dataset::kWorkload:
+      w.Field(SubworkloadName(row[10].as<int>()));
+      for (int i = 11; i <= 14; ++i) w.Int(row[i].as<int64_t>());
+      break;
+    case ingest::Dataset::kThirdPartyApps:
+      w.Field(absl::string_view(row[10].c_str(), row[10].size()));
+      w.Int(row[11].as<int64_t>());
+      break;
+  }
+  w.EndRecord();
+}
+
+}  // namespace
+
+ReportStore::ReportStore(storage::ConnectionPool* pool, ReportStoreOptions options)
+    : pool_(pool),
+      options_(std::move(options)),
+      cache_(std::make_unique<ResultCache>(options_.cache_bytes)) {
+  if (options_.page_tokens == nullptr) {
+    options_.page_tokens = std::make_shared<PageTokenCodec>(PageTokenCodec::WithRandomKey());
+  }
+}
+
+ReportStore::~ReportStore() = default;
+
+ResultCache::Stats ReportStore::cache_stats() const { return cache_->stats(); }
+
+absl::StatusOr<SummaryReport> ReportStore::GetSummary(const std::string& partner_id,
+                                                      const ValidFilter& filter,
+                                                      absl::Time deadline) const {
+  const CallSpec call{"reading the summary", "GetSummary", "", std::nullopt};
+  return InSnapshot<SummaryReport>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<SummaryReport> {
+        const Params base = BaseParams(partner_id, filter.customers);
+        SummaryReport report;
+        report.range = context.range;
+        report.summary = ReadSummary(tx, base, !filter.customers.empty(), context, nullptr);
+        return report;
+      });
+}
+
+absl::StatusOr<TrendReport> ReportStore::GetConversationsTrend(const std::string& partner_id,
+                                                               const ValidFilter& filter,
+                                                               absl::Time deadline) const {
+  const CallSpec call{"reading the conversations trend", "GetConversationsTrend", "", std::nullopt};
+  return InSnapshot<TrendReport>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TrendReport> {
+        const PeriodResult period =
+            ReadPeriod(tx, BaseParams(partner_id, filter.customers), !filter.customers.empty(),
+                       context.range.dates, context.partner.latest_day,
+                       /*with_customers=*/false);
+        TrendReport report;
+        report.range = context.range;
+        report.points = BuildTrend(period.months);
+        return report;
+      });
+}
+
+absl::StatusOr<WorkloadsReport> ReportStore::GetUsageByWorkloads(const std::string& partner_id,
+                                                                 const ValidFilter& filter,
+                                                                 std::vector<Workload> workloads,
+                                                                 absl::Time deadline) const {
+  if (workloads.empty()) {
+    workloads = {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems};
+  }
+  std::sort(workloads.begin(), workloads.end());
+  workloads.erase(std::unique(workloads.begin(), workloads.end()), workloads.end());
+  CallSpec call{"reading the usage by workloads", "GetUsageByWorkloads", "", std::nullopt};
+  for (Workload w : workloads) absl::StrAppend(&call.key_extra, static_cast<int>(w), ",");
+  return InSnapshot<WorkloadsReport>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<WorkloadsReport> {
+        WorkloadsReport report;
+        report.range = context.range;
+        report.usage = ReadWorkloads(tx, BaseParams(partner_id, filter.customers),
+                                     !filter.customers.empty(), context.range.dates, workloads);
+        return report;
+      });
+}
+
+absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string& partner_id,
+                                                               const ValidFilter& filter,
+                                                               UsageMetric metric,
+                                                               const PageRequest& page,
+                                                               absl::Time deadline) const {
+  const std::string fingerprint =
+      RequestFingerprint({"ListTopCustomers", partner_id, CanonicalFilter(filter),
+                          std::to_string(static_cast<int>(metric))});
+  CallSpec call{"listing the top customers", "ListTopCustomers", "", std::nullopt};
+  if (!page.page_token.empty()) {
+    auto decoded = options_.page_tokens->Decode(page.page_token, fingerprint);
+    if (!decoded.ok()) return decoded.status();
+    call.position = *decoded;
+  }
+  const int64_t offset = call.position.has_value() ? call.position->offset : 0;
+  call.key_extra = absl::StrCat(static_cast<int>(metric), "|", page.page_size, "|", offset);
+  return InSnapshot<TopCustomersPage>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TopCustomersPage> {
+        Ranking ranking =
+            ReadTopCustomers(tx, BaseParams(partner_id, filter.customers), context.range.dates,
+                             context.partner.latest_day, metric, page.page_size, offset);
+        TopCustomersPage result;
+        result.range = context.range;
+        result.total_size = ranking.total;
+        const int64_t next = offset + static_cast<int64_t>(ranking.customers.size());
+        if (!ranking.customers.empty() && next < ranking.total) {
+          result.next_page_token =
+              options_.page_tokens->Encode(fingerprint, {context.range.data_version, next});
+        }
+        result.customers = std::move(ranking.customers);
+        return result;
+      });
+}
+
+absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
+                                               const ValidFilter& filter,
+                                               const std::string& customer_id,
+                                               const PageRequest& page, absl::Time deadline) const {
+  const std::string fingerprint =
+      RequestFingerprint({"ListApps", partner_id, CanonicalFilter(filter), customer_id});
+  CallSpec call{"listing the apps", "ListApps", "", std::nullopt};
+  if (!page.page_token.empty()) {
+    auto decoded = options_.page_tokens->Decode(page.page_token, fingerprint);
+    if (!decoded.ok()) return decoded.status();
+    call.position = *decoded;
+  }
+  const int64_t offset = call.position.has_value() ? call.position->offset : 0;
+  call.key_extra =
+      absl::StrCat(customer_id.size(), ":", customer_id, "|", page.page_size, "|", offset);
+  return InSnapshot<AppsPage>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<AppsPage> {
+        AppRanking ranking = ReadApps(tx, BaseParams(partner_id, filter.customers, customer_id),
+                                      !filter.customers.empty() || !customer_id.empty(),
+                                      context.range.dates, page.page_size, offset);
+        AppsPage result;
+        result.range = context.range;
+        result.total_size = ranking.total;
+        const int64_t next = offset + static_cast<int64_t>(ranking.apps.size());
+        if (!ranking.apps.empty() && next < ranking.total) {
+          result.next_page_token =
+              options_.page_tokens->Encode(fingerprint, {context.range.data_version, next});
+        }
+        result.apps = std::move(ranking.apps);
+        return result;
+      });
+}
+
+absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
+                                                  const ValidFilter& filter, int32_t top_customers,
+                                                  int32_t top_apps, absl::Time deadline) const {
+  const CallSpec call{"reading the report", "GetReport", absl::StrCat(top_customers, "|", top_apps),
+                      std::nullopt};
+  return InSnapshot<FullReport>(
+      *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<FullReport> {
+        const Params base = BaseParams(partner_id, filter.customers);
+        const bool filtered = !filter.customers.empty();
+        FullReport report;
+        report.range = context.range;
+        PeriodResult current;
+        report.summary = ReadSummary(tx, base, filtered, context, &current);
+        report.trend = BuildTrend(current.months);
+        report.workloads =
+            ReadWorkloads(tx, base, filtered, context.range.dates,
+                          {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems});
+        report.top_customers =
+            ReadTopCustomers(tx, base, context.range.dates, context.partner.latest_day,
+                             UsageMetric::kMeetings, top_customers, 0)
+                .customers;
+        report.top_apps = ReadApps(tx, base, filtered, context.range.dates, top_apps, 0).apps;
+        return report;
+      });
+}
+
+absl::Status ReportStore::ExportDataset(
+    const std::string& partner_id, ingest::Dataset dataset, const ValidFilter& filter,
+    ingest::FileFormat format, const ChunkSink& sink, absl::Time deadline,
+    const std::function<void(const ResolvedRange&)>& on_range) const {
+  const CallSpec call{"exporting the dataset", "", "", std::nullopt};  // never cached
+  const absl::StatusOr<Exported> done = InSnapshot<Exported>(
+      *pool_, options_, nullptr, partner_id, filter, deadline, call,
+      [&](Snapshot& tx, const Context& context) -> absl::StatusOr<Exported> {
+        const DateRange& range = context.range.dates;
+        const char* declare = sql::kExportMeetings;
+        std::string first = FormatIsoDate(range.start);
+        std::string last = FormatIsoDate(range.end);
+        if (dataset != ingest::Dataset::kMeetingsAndCalls) {
+          // Monthly rows are in the range when their month overlaps it.
+          declare = dataset == ingest::Dataset::kWorkload ? sql::kExportWorkload : sql::kExportApps;
+          first = FormatIsoDate(FirstOfMonth(range.start));
+          last = FormatIsoDate(FirstOfMonth(range.end));
+        }
+        Exec(tx, declare, With(BaseParams(partner_id, filter.customers), {first, last}));
+        if (on_range) on_range(context.range);
+
+        DelimitedWriter writer(format == ingest::FileFormat::kTsv ? '\t' : ',');
+        writer.buffer().reserve(kExportChunkBytes + 4096);
+        writer.Header(dataset);
+        for (;;) {
+          const pqxx::result rows = tx.exec(sql::kExportFetch);
+          if (rows.empty()) break;
+          for (const auto& row : rows) {
+            WriteExportRow(writer, dataset, partner_id, row);
+            if (writer.buffer().size() >= kExportChunkBytes) {
+              if (!sink(writer.buffer())) return absl::CancelledError("the export was cancelled");
+              writer.buffer().clear();
+            }
+          }
+        }
+        if (!writer.buffer().empty() && !sink(writer.buffer())) {
+          return absl::CancelledError("the export was cancelled");
+        }
+        tx.exec(sql::kExportClose);
+        return Exported{};
+      });
+  return done.status();
+}
+
+}  // namespace teams_usage::report

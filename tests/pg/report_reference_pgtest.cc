@@ -1,0 +1,801 @@
+// The report store against a real PostgreSQL, as the service's role (row-level security on):
+// every field of every section equals a reference computed in this test straight from the
+// uploaded rows (tests/support/report_reference.h), over many random filters and ranges; paging,
+// page tokens, GetReport's single snapshot under concurrent uploads, and export -> upload round
+// trips.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "storage/civil_date.h"
+#include "storage/pool.h"
+#include "storage/report/report_store.h"
+#include "storage/uploader.h"
+#include "tests/support/pg_env.h"
+#include "tests/support/report_reference.h"
+#include "tests/support/usage_files.h"
+
+namespace teams_usage {
+namespace {
+
+using report::ReportStore;
+using ::testing::HasSubstr;
+using testing::Reference;
+using testing::ReferenceData;
+using testing::RefFilter;
+using ::testing::StartsWith;
+
+constexpr char kToday[] = "2026-06-15";
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
+
+absl::StatusOr<storage::UploadResult> Upload(storage::ConnectionPool& pool,
+                                             const std::string& partner, ingest::Dataset dataset,
+                                             const std::string& content, size_t chunk = 4096) {
+  auto uploader = storage::Uploader::Begin(pool, partner, dataset, ingest::FileFormat::kAuto,
+                                           absl::Now() + absl::Seconds(60));
+  if (!uploader.ok()) return uploader.status();
+  for (size_t i = 0; i < content.size(); i += chunk) {
+    absl::Status fed = (*uploader)->Feed(std::string_view(content).substr(i, chunk));
+    if (!fed.ok()) return fed;
+  }
+  return (*uploader)->Finish();
+}
+
+report::ValidFilter ToFilter(const RefFilter& f) {
+  report::FilterInput input;
+  input.preset = f.preset;
+  input.start_date = f.start_date;
+  input.end_date = f.end_date;
+  input.customer_country_codes = f.country_codes;
+  input.customer_segments = f.segments;
+  input.industries = f.industries;
+  input.customer_ids = f.customer_ids;
+  auto filter = report::ValidateFilter(input);
+  EXPECT_TRUE(filter.ok()) << filter.status() << " " << f.Describe();
+  return filter.ok() ? *filter : report::ValidFilter{};
+}
+
+void ExpectNear(double actual, double expected, const std::string& what) {
+  EXPECT_NEAR(actual, expected, 1e-9 * std::max(1.0, std::fabs(expected))) << what;
+}
+
+void ExpectRange(const report::ResolvedRange& got, const testing::RefRange& want,
+                 int64_t data_version) {
+  EXPECT_EQ(FormatIsoDate(got.dates.start), want.start_date);
+  EXPECT_EQ(FormatIsoDate(got.dates.end), want.end_date);
+  EXPECT_EQ(got.data_as_of.has_value() ? FormatIsoDate(*got.data_as_of) : "", want.data_as_of);
+  EXPECT_EQ(got.data_version, data_version);
+}
+
+void ExpectKpi(const report::Kpi& got, const testing::RefKpi& want, const std::string& what) {
+  ExpectNear(got.value, want.value, what + " value");
+  ExpectNear(got.previous_value, want.previous_value, what + " previous");
+  ASSERT_EQ(got.change_percent.has_value(), want.change_percent.has_value()) << what;
+  if (want.change_percent.has_value()) {
+    EXPECT_NEAR(*got.change_percent, *want.change_percent,
+                1e-6 * std::max(1.0, std::fabs(*want.change_percent)))
+        << what << " change";
+  }
+  ASSERT_EQ(got.monthly.size(), want.monthly.size()) << what;
+  for (size_t i = 0; i < want.monthly.size(); ++i) {
+    EXPECT_EQ(FormatYearMonth(got.monthly[i].month), want.monthly[i].first) << what;
+    ExpectNear(got.monthly[i].value, want.monthly[i].second, what + " " + want.monthly[i].first);
+  }
+}
+
+void ExpectSummary(const report::Summary& got, const testing::RefSummary& want) {
+  ExpectKpi(got.customers, want.customers, "customers");
+  ExpectKpi(got.meeting_count, want.meeting_count, "meeting_count");
+  ExpectKpi(got.daily_avg_meeting_count_per_customer, want.daily_avg, "daily_avg");
+  ExpectKpi(got.meeting_duration_hours, want.hours, "hours");
+  ExpectKpi(got.avg_meeting_duration_minutes, want.avg_minutes, "avg_minutes");
+}
+
+void ExpectTrend(const std::vector<report::TrendPoint>& got,
+                 const std::vector<testing::RefTrendPoint>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(FormatYearMonth(got[i].month), want[i].month);
+    EXPECT_EQ(got[i].meetings, want[i].meetings) << want[i].month;
+    EXPECT_EQ(got[i].calls, want[i].calls) << want[i].month;
+    EXPECT_EQ(got[i].phone_systems, want[i].phone_systems) << want[i].month;
+    ExpectNear(got[i].avg_meeting_duration_minutes, want[i].avg_minutes, want[i].month);
+  }
+}
+
+void ExpectWorkloads(const report::UsageByWorkloads& got, const testing::RefWorkloads& want) {
+  ASSERT_EQ(got.points.size(), want.points.size());
+  for (size_t i = 0; i < want.points.size(); ++i) {
+    const auto& g = got.points[i];
+    const auto& w = want.points[i];
+    EXPECT_EQ(FormatYearMonth(g.month), w.month);
+    EXPECT_EQ(static_cast<int>(g.workload), w.workload);
+    EXPECT_EQ(g.desktop_users, w.desktop) << w.month << " " << w.workload;
+    EXPECT_EQ(g.mobile_users, w.mobile) << w.month << " " << w.workload;
+    EXPECT_EQ(g.web_users, w.web) << w.month << " " << w.workload;
+  }
+  ASSERT_EQ(got.all_up.size(), want.all_up.size());
+  for (size_t i = 0; i < want.all_up.size(); ++i) {
+    EXPECT_EQ(FormatYearMonth(got.all_up[i].month), want.all_up[i].first);
+    EXPECT_EQ(got.all_up[i].all_up_users, want.all_up[i].second) << want.all_up[i].first;
+  }
+}
+
+void ExpectCustomers(const std::vector<report::CustomerUsage>& got,
+                     const std::vector<testing::RefCustomerUsage>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const auto& g = got[i];
+    const auto& w = want[i];
+    const std::string& id = w.customer.id;
+    EXPECT_EQ(g.customer.customer_id, id) << "rank " << i;
+    EXPECT_EQ(g.customer.customer_tenant_id, w.customer.tenant_id) << id;
+    EXPECT_EQ(g.customer.name, w.customer.name) << id;
+    EXPECT_EQ(g.customer.country_code, w.customer.country_code) << id;
+    EXPECT_EQ(g.customer.country, w.customer.country) << id;
+    EXPECT_EQ(g.customer.segment, w.customer.segment) << id;
+    EXPECT_EQ(g.customer.industry, w.customer.industry) << id;
+    EXPECT_EQ(g.customer.vertical, w.customer.vertical) << id;
+    EXPECT_EQ(g.customer.eou, w.customer.eou) << id;
+    EXPECT_EQ(g.meetings, w.meetings) << id;
+    EXPECT_EQ(g.calls, w.calls) << id;
+    EXPECT_EQ(g.phone_systems, w.phone_systems) << id;
+    ExpectNear(g.meeting_duration_hours, w.hours, id + " hours");
+    EXPECT_EQ(g.third_party_apps, w.apps) << id;
+    EXPECT_EQ(g.third_party_app_users, w.app_users) << id;
+  }
+}
+
+void ExpectApps(const std::vector<report::AppUsage>& got,
+                const std::vector<testing::RefApp>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].app_name, want[i].name) << "rank " << i;
+    EXPECT_EQ(got[i].user_count, want[i].user_count) << want[i].name;
+    EXPECT_EQ(got[i].customer_count, want[i].customer_count) << want[i].name;
+  }
+}
+
+// The store's own results in the reference's shape, to compare two store answers field by field.
+testing::RefKpi AsRef(const report::Kpi& k) {
+  testing::RefKpi r;
+  r.value = k.value;
+  r.previous_value = k.previous_value;
+  r.change_percent = k.change_percent;
+  for (const auto& m : k.monthly) r.monthly.push_back({FormatYearMonth(m.month), m.value});
+  return r;
+}
+testing::RefSummary AsRef(const report::Summary& s) {
+  return {AsRef(s.customers), AsRef(s.meeting_count), AsRef(s.daily_avg_meeting_count_per_customer),
+          AsRef(s.meeting_duration_hours), AsRef(s.avg_meeting_duration_minutes)};
+}
+std::vector<testing::RefTrendPoint> AsRef(const std::vector<report::TrendPoint>& points) {
+  std::vector<testing::RefTrendPoint> out;
+  for (const auto& p : points) {
+    out.push_back({FormatYearMonth(p.month), p.meetings, p.calls, p.phone_systems,
+                   p.avg_meeting_duration_minutes});
+  }
+  return out;
+}
+testing::RefWorkloads AsRef(const report::UsageByWorkloads& u) {
+  testing::RefWorkloads out;
+  for (const auto& p : u.points) {
+    out.points.push_back({FormatYearMonth(p.month), static_cast<int>(p.workload), p.desktop_users,
+                          p.mobile_users, p.web_users});
+  }
+  for (const auto& a : u.all_up) out.all_up.push_back({FormatYearMonth(a.month), a.all_up_users});
+  return out;
+}
+std::vector<testing::RefCustomerUsage> AsRef(const std::vector<report::CustomerUsage>& list) {
+  std::vector<testing::RefCustomerUsage> out;
+  for (const auto& u : list) {
+    const auto& c = u.customer;
+    out.push_back({{c.customer_id, c.customer_tenant_id, c.name, c.country_code, c.country,
+                    c.segment, c.industry, c.vertical, c.eou},
+                   u.meetings,
+                   u.calls,
+                   u.phone_systems,
+                   u.meeting_duration_hours,
+                   u.third_party_apps,
+                   u.third_party_app_users});
+  }
+  return out;
+}
+std::vector<testing::RefApp> AsRef(const std::vector<report::AppUsage>& apps) {
+  std::vector<testing::RefApp> out;
+  for (const auto& a : apps) out.push_back({a.app_name, a.user_count, a.customer_count});
+  return out;
+}
+
+class ReportReferencePgTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    db_ = testing::TestDatabase::Create("report_pgtest").release();
+    storage::PoolOptions pool_options;
+    pool_options.url = db_->service_url();
+    pool_options.size = 6;
+    pool_ = new storage::ConnectionPool(pool_options);
+    report::ReportStoreOptions options;
+    options.page_tokens = std::make_shared<report::PageTokenCodec>(
+        *report::PageTokenCodec::FromKey(std::string(32, 'k')));
+    options.today = [] { return *ParseIsoDate(kToday); };
+    options.cache_bytes = 0;  // every answer from the database (the cache has its own test)
+    store_ = new ReportStore(pool_, options);
+    model_ = new ReferenceData();
+    versions_ = new std::map<std::string, int64_t>();
+    customers_ = new std::map<std::string, std::vector<testing::TestCustomer>>();
+
+    // P1: 14 months of data, then a second data set over part of it (replacing rows, changing
+    // customer attributes), then a partial re-upload with changed counts.
+    std::mt19937_64 rng(11);
+    testing::RandomDataOptions o;
+    o.partner = "P1";
+    o.customers = 12;
+    o.first_day = "2025-01-10";
+    o.days = 430;
+    const auto d1 = testing::MakeRandomData(o, rng);
+    LoadAll(d1);
+    o.customers = 9;
+    o.first_day = "2025-10-20";
+    o.days = 75;
+    LoadAll(testing::MakeRandomData(o, rng));
+    std::vector<testing::MeetingsRow> changed(d1.meetings.begin(), d1.meetings.begin() + 400);
+    for (size_t i = 0; i < changed.size(); ++i) {
+      if (i % 3 == 0) changed[i].count = 0;
+      if (i % 3 == 1) changed[i].count += 5;
+    }
+    LoadMeetings(changed);
+    (*customers_)["P1"] = d1.customers;
+
+    // P2: another partner over overlapping dates: never visible to P1.
+    o.partner = "P2";
+    o.customers = 7;
+    o.first_day = "2025-05-03";
+    o.days = 200;
+    const auto d2 = testing::MakeRandomData(o, rng);
+    LoadAll(d2);
+    (*customers_)["P2"] = d2.customers;
+
+    // P4: only the monthly datasets (data_as_of is the last day of their latest month).
+    o.partner = "P4";
+    o.customers = 5;
+    o.first_day = "2025-03-01";
+    o.days = 90;
+    const auto d4 = testing::MakeRandomData(o, rng);
+    Load(ingest::Dataset::kWorkload, testing::WorkloadFile(d4.workload, '\t'), "P4");
+    model_->AddWorkload(d4.workload);
+    Load(ingest::Dataset::kThirdPartyApps, testing::AppsFile(d4.apps), "P4");
+    model_->AddApps(d4.apps);
+    (*customers_)["P4"] = d4.customers;
+    // P5 has no data at all.
+    (*customers_)["P5"] = d4.customers;
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete pool_;
+    delete db_;
+    delete model_;
+    delete versions_;
+    delete customers_;
+  }
+
+  static void Load(ingest::Dataset dataset, const std::string& file, const std::string& partner) {
+    auto result = Upload(*pool_, partner, dataset, file);
+    ASSERT_TRUE(result.ok()) << result.status();
+    (*versions_)[partner] = result->data_version;
+  }
+  static void LoadMeetings(const std::vector<testing::MeetingsRow>& rows) {
+    Load(ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(rows), rows.front().partner);
+    model_->AddMeetings(rows);
+  }
+  static void LoadAll(const testing::RandomData& data) {
+    LoadMeetings(data.meetings);
+    Load(ingest::Dataset::kWorkload, testing::WorkloadFile(data.workload),
+         data.workload.front().partner);
+    model_->AddWorkload(data.workload);
+    Load(ingest::Dataset::kThirdPartyApps, testing::AppsFile(data.apps, '\t'),
+         data.apps.front().partner);
+    model_->AddApps(data.apps);
+  }
+
+  // Every page of a listing, concatenated.
+  static std::vector<report::CustomerUsage> AllTopCustomers(const std::string& partner,
+                                                            const report::ValidFilter& filter,
+                                                            report::UsageMetric metric,
+                                                            int32_t page_size, int64_t* total) {
+    std::vector<report::CustomerUsage> all;
+    report::PageRequest page{page_size, ""};
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto result = store_->ListTopCustomers(partner, filter, metric, page, Deadline());
+      EXPECT_TRUE(result.ok()) << result.status();
+      if (!result.ok()) break;
+      EXPECT_LE(result->customers.size(), static_cast<size_t>(page_size));
+      *total = result->total_size;
+      all.insert(all.end(), result->customers.begin(), result->customers.end());
+      if (result->next_page_token.empty()) break;
+      EXPECT_EQ(result->customers.size(), static_cast<size_t>(page_size));
+      page.page_token = result->next_page_token;
+    }
+    return all;
+  }
+  static std::vector<report::AppUsage> AllApps(const std::string& partner,
+                                               const report::ValidFilter& filter,
+                                               const std::string& customer, int32_t page_size,
+                                               int64_t* total) {
+    std::vector<report::AppUsage> all;
+    report::PageRequest page{page_size, ""};
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto result = store_->ListApps(partner, filter, customer, page, Deadline());
+      EXPECT_TRUE(result.ok()) << result.status();
+      if (!result.ok()) break;
+      *total = result->total_size;
+      all.insert(all.end(), result->apps.begin(), result->apps.end());
+      if (result->next_page_token.empty()) break;
+      page.page_token = result->next_page_token;
+    }
+    return all;
+  }
+
+  static testing::TestDatabase* db_;
+  static storage::ConnectionPool* pool_;
+  static ReportStore* store_;
+  static ReferenceData* model_;
+  static std::map<std::string, int64_t>* versions_;
+  static std::map<std::string, std::vector<testing::TestCustomer>>* customers_;
+};
+testing::TestDatabase* ReportReferencePgTest::db_ = nullptr;
+storage::ConnectionPool* ReportReferencePgTest::pool_ = nullptr;
+ReportStore* ReportReferencePgTest::store_ = nullptr;
+ReferenceData* ReportReferencePgTest::model_ = nullptr;
+std::map<std::string, int64_t>* ReportReferencePgTest::versions_ = nullptr;
+std::map<std::string, std::vector<testing::TestCustomer>>* ReportReferencePgTest::customers_ =
+    nullptr;
+
+TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
+  std::mt19937_64 rng(2026);
+  const struct {
+    const char* partner;
+    const char* first_day;
+    int span;
+    int filters;
+  } partners[] = {{"P1", "2025-01-10", 430, 90},
+                  {"P2", "2025-05-03", 200, 40},
+                  {"P4", "2025-03-01", 90, 25},
+                  {"P5", "2026-01-01", 200, 10}};
+  int checked = 0;
+  for (const auto& p : partners) {
+    const Reference reference(*model_, p.partner, kToday);
+    const auto& customers = (*customers_)[p.partner];
+    for (int i = 0; i < p.filters; ++i) {
+      const RefFilter ref = testing::RandomFilter(rng, p.first_day, p.span, customers);
+      SCOPED_TRACE(std::string(p.partner) + " " + ref.Describe());
+      const report::ValidFilter filter = ToFilter(ref);
+      const testing::RefRange range = reference.Range(ref);
+      const int64_t version = (*versions_)[p.partner];
+
+      const auto summary = store_->GetSummary(p.partner, filter, Deadline());
+      ASSERT_TRUE(summary.ok()) << summary.status();
+      ExpectRange(summary->range, range, version);
+      ExpectSummary(summary->summary, reference.Summary(ref));
+
+      const auto trend = store_->GetConversationsTrend(p.partner, filter, Deadline());
+      ASSERT_TRUE(trend.ok()) << trend.status();
+      ExpectRange(trend->range, range, version);
+      ExpectTrend(trend->points, reference.Trend(ref));
+
+      std::vector<report::Workload> selection;
+      std::set<int> codes;
+      for (int w = 1; w <= 3; ++w) {
+        if (rng() % 2 == 0) {
+          selection.push_back(static_cast<report::Workload>(w));
+          codes.insert(w);
+        }
+      }
+      const auto workloads = store_->GetUsageByWorkloads(p.partner, filter, selection, Deadline());
+      ASSERT_TRUE(workloads.ok()) << workloads.status();
+      ExpectRange(workloads->range, range, version);
+      ExpectWorkloads(workloads->usage, reference.Workloads(ref, codes));
+
+      for (int metric = 1; metric <= 4; ++metric) {
+        SCOPED_TRACE("metric " + std::to_string(metric));
+        const auto top = store_->ListTopCustomers(
+            p.partner, filter, static_cast<report::UsageMetric>(metric), {1000, ""}, Deadline());
+        ASSERT_TRUE(top.ok()) << top.status();
+        ExpectRange(top->range, range, version);
+        const auto want = reference.TopCustomers(ref, metric);
+        EXPECT_EQ(top->total_size, static_cast<int64_t>(want.size()));
+        EXPECT_EQ(top->next_page_token, "");
+        ExpectCustomers(top->customers, want);
+      }
+
+      const std::string one_customer = customers[rng() % customers.size()].id;
+      for (const std::string& customer : {std::string(), one_customer}) {
+        SCOPED_TRACE("apps of '" + customer + "'");
+        const auto apps = store_->ListApps(p.partner, filter, customer, {1000, ""}, Deadline());
+        ASSERT_TRUE(apps.ok()) << apps.status();
+        ExpectRange(apps->range, range, version);
+        const auto want = reference.Apps(ref, customer);
+        EXPECT_EQ(apps->total_size, static_cast<int64_t>(want.size()));
+        ExpectApps(apps->apps, want);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 165);
+}
+
+TEST_F(ReportReferencePgTest, SpecialRanges) {
+  const Reference reference(*model_, "P1", kToday);
+  RefFilter f;
+  f.preset = 4;
+  for (const auto& [start, end] :
+       std::vector<std::pair<std::string, std::string>>{{"2025-03-17", "2025-03-17"},
+                                                        {"2025-02-28", "2025-03-01"},
+                                                        {"2025-10-15", "2026-11-14"},
+                                                        {"2019-01-01", "2019-12-31"},
+                                                        {"2027-01-01", "2027-01-31"}}) {
+    f.start_date = start;
+    f.end_date = end;
+    SCOPED_TRACE(f.Describe());
+    const auto summary = store_->GetSummary("P1", ToFilter(f), Deadline());
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    ExpectSummary(summary->summary, reference.Summary(f));
+    const auto trend = store_->GetConversationsTrend("P1", ToFilter(f), Deadline());
+    ASSERT_TRUE(trend.ok());
+    ExpectTrend(trend->points, reference.Trend(f));
+  }
+  // A filter that matches no customer: every figure 0, every month still listed.
+  RefFilter nobody;
+  nobody.country_codes = {"ZZ"};
+  const auto summary = store_->GetSummary("P1", ToFilter(nobody), Deadline());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->summary.meeting_count.value, 0);
+  EXPECT_EQ(summary->summary.customers.monthly.size(), 12u);
+  ExpectSummary(summary->summary, reference.Summary(nobody));
+  const auto top = store_->ListTopCustomers("P1", ToFilter(nobody), report::UsageMetric::kMeetings,
+                                            {25, ""}, Deadline());
+  ASSERT_TRUE(top.ok());
+  EXPECT_EQ(top->total_size, 0);
+  EXPECT_TRUE(top->customers.empty());
+  EXPECT_EQ(top->next_page_token, "");
+}
+
+TEST_F(ReportReferencePgTest, APartnerWithoutDataGetsZerosOverPresetsEndingToday) {
+  const auto summary = store_->GetSummary("P5", ToFilter(RefFilter{}), Deadline());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(FormatIsoDate(summary->range.dates.start), "2025-07-01");
+  EXPECT_EQ(FormatIsoDate(summary->range.dates.end), kToday);
+  EXPECT_FALSE(summary->range.data_as_of.has_value());
+  EXPECT_EQ(summary->range.data_version, 0);
+  EXPECT_EQ(summary->summary.meeting_count.monthly.size(), 12u);
+  for (const auto& m : summary->summary.meeting_count.monthly) EXPECT_EQ(m.value, 0);
+  // P4 has monthly data only: data_as_of is the last day of its latest month.
+  const auto p4 = store_->GetSummary("P4", ToFilter(RefFilter{}), Deadline());
+  ASSERT_TRUE(p4.ok());
+  ASSERT_TRUE(p4->range.data_as_of.has_value());
+  EXPECT_EQ(FormatIsoDate(*p4->range.data_as_of), "2025-05-31");
+}
+
+TEST_F(ReportReferencePgTest, PagesConcatenateToTheFullList) {
+  std::mt19937_64 rng(5);
+  const Reference reference(*model_, "P1", kToday);
+  for (int i = 0; i < 12; ++i) {
+    const RefFilter ref = testing::RandomFilter(rng, "2025-01-10", 430, (*customers_)["P1"]);
+    SCOPED_TRACE(ref.Describe());
+    const report::ValidFilter filter = ToFilter(ref);
+    const int metric = 1 + static_cast<int>(rng() % 4);
+    const auto want = reference.TopCustomers(ref, metric);
+    const auto want_apps = reference.Apps(ref, "");
+    for (int32_t page_size : {1, 3, 7, 1000}) {
+      SCOPED_TRACE("page size " + std::to_string(page_size));
+      int64_t total = -1;
+      ExpectCustomers(AllTopCustomers("P1", filter, static_cast<report::UsageMetric>(metric),
+                                      page_size, &total),
+                      want);
+      EXPECT_EQ(total, static_cast<int64_t>(want.size()));
+      ExpectApps(AllApps("P1", filter, "", page_size, &total), want_apps);
+      EXPECT_EQ(total, static_cast<int64_t>(want_apps.size()));
+    }
+  }
+}
+
+TEST_F(ReportReferencePgTest, TamperedAndForeignTokensAreRejected) {
+  const report::ValidFilter filter = ToFilter(RefFilter{});
+  auto first =
+      store_->ListTopCustomers("P1", filter, report::UsageMetric::kCalls, {2, ""}, Deadline());
+  ASSERT_TRUE(first.ok());
+  const std::string token = first->next_page_token;
+  ASSERT_FALSE(token.empty());
+  const auto expect_rejected = [](const auto& result, const std::string& message) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(result.status().message()), StartsWith("page_token: "));
+    EXPECT_THAT(std::string(result.status().message()), HasSubstr(message));
+  };
+  // The same request continues.
+  EXPECT_TRUE(
+      store_->ListTopCustomers("P1", filter, report::UsageMetric::kCalls, {2, token}, Deadline())
+          .ok());
+  // A page size may change between pages.
+  EXPECT_TRUE(
+      store_->ListTopCustomers("P1", filter, report::UsageMetric::kCalls, {5, token}, Deadline())
+          .ok());
+  std::string tampered = token;
+  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  expect_rejected(store_->ListTopCustomers("P1", filter, report::UsageMetric::kCalls, {2, tampered},
+                                           Deadline()),
+                  "not a token");
+  expect_rejected(store_->ListTopCustomers("P1", filter, report::UsageMetric::kMeetings, {2, token},
+                                           Deadline()),
+                  "different request");
+  RefFilter other;
+  other.country_codes = {"US"};
+  expect_rejected(store_->ListTopCustomers("P1", ToFilter(other), report::UsageMetric::kCalls,
+                                           {2, token}, Deadline()),
+                  "different request");
+  expect_rejected(
+      store_->ListTopCustomers("P2", filter, report::UsageMetric::kCalls, {2, token}, Deadline()),
+      "different request");
+  expect_rejected(store_->ListApps("P1", filter, "", {2, token}, Deadline()), "different request");
+
+  // A token issued by another process's random key.
+  report::ReportStoreOptions options;
+  options.today = [] { return *ParseIsoDate(kToday); };
+  const ReportStore other_process(pool_, options);
+  expect_rejected(other_process.ListTopCustomers("P1", filter, report::UsageMetric::kCalls,
+                                                 {2, token}, Deadline()),
+                  "not a token");
+}
+
+TEST_F(ReportReferencePgTest, ATokenAfterADataChangeIsRejected) {
+  std::mt19937_64 rng(31);
+  testing::RandomDataOptions o;
+  o.partner = "P6";
+  o.customers = 10;
+  o.first_day = "2026-03-01";
+  o.days = 60;
+  const auto data = testing::MakeRandomData(o, rng);
+  const std::string file = testing::AppsFile(data.apps);
+  ASSERT_TRUE(Upload(*pool_, "P6", ingest::Dataset::kThirdPartyApps, file).ok());
+  const report::ValidFilter filter = ToFilter(RefFilter{});
+  auto first = store_->ListApps("P6", filter, "", {1, ""}, Deadline());
+  ASSERT_TRUE(first.ok());
+  ASSERT_FALSE(first->next_page_token.empty());
+  // An identical re-upload changes nothing, so the token stays good.
+  auto same = Upload(*pool_, "P6", ingest::Dataset::kThirdPartyApps, file);
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->data_version, first->range.data_version);
+  EXPECT_TRUE(store_->ListApps("P6", filter, "", {1, first->next_page_token}, Deadline()).ok());
+
+  auto rows = data.apps;
+  rows[0].users += 1;
+  ASSERT_TRUE(Upload(*pool_, "P6", ingest::Dataset::kThirdPartyApps, testing::AppsFile(rows)).ok());
+  const auto after = store_->ListApps("P6", filter, "", {1, first->next_page_token}, Deadline());
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(after.status().message()), StartsWith("page_token: the data changed"));
+}
+
+TEST_F(ReportReferencePgTest, GetReportEqualsTheIndividualCalls) {
+  std::mt19937_64 rng(77);
+  for (int i = 0; i < 15; ++i) {
+    const RefFilter ref = testing::RandomFilter(rng, "2025-01-10", 430, (*customers_)["P1"]);
+    SCOPED_TRACE(ref.Describe());
+    const report::ValidFilter filter = ToFilter(ref);
+    const int32_t top_customers = i % 3 == 0 ? 1000 : 1 + static_cast<int32_t>(rng() % 5);
+    const int32_t top_apps = 1 + static_cast<int32_t>(rng() % 4);
+    const auto full = store_->GetReport("P1", filter, top_customers, top_apps, Deadline());
+    ASSERT_TRUE(full.ok()) << full.status();
+    const Reference reference(*model_, "P1", kToday);
+    ExpectRange(full->range, reference.Range(ref), (*versions_)["P1"]);
+    ExpectSummary(full->summary, reference.Summary(ref));
+    ExpectTrend(full->trend, reference.Trend(ref));
+    ExpectWorkloads(full->workloads, reference.Workloads(ref, {}));
+    auto top = reference.TopCustomers(ref, 1);
+    if (top.size() > static_cast<size_t>(top_customers)) top.resize(top_customers);
+    ExpectCustomers(full->top_customers, top);
+    auto apps = reference.Apps(ref, "");
+    if (apps.size() > static_cast<size_t>(top_apps)) apps.resize(top_apps);
+    ExpectApps(full->top_apps, apps);
+
+    // And the same as the individual calls return.
+    const auto summary = store_->GetSummary("P1", filter, Deadline());
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(summary->range.dates, full->range.dates);
+    ExpectSummary(full->summary, AsRef(summary->summary));
+    const auto trend = store_->GetConversationsTrend("P1", filter, Deadline());
+    ASSERT_TRUE(trend.ok());
+    ExpectTrend(full->trend, AsRef(trend->points));
+    const auto workloads = store_->GetUsageByWorkloads("P1", filter, {}, Deadline());
+    ASSERT_TRUE(workloads.ok());
+    ExpectWorkloads(full->workloads, AsRef(workloads->usage));
+    const auto top_call = store_->ListTopCustomers("P1", filter, report::UsageMetric::kMeetings,
+                                                   {top_customers, ""}, Deadline());
+    ASSERT_TRUE(top_call.ok());
+    ExpectCustomers(full->top_customers, AsRef(top_call->customers));
+    const auto apps_call = store_->ListApps("P1", filter, "", {top_apps, ""}, Deadline());
+    ASSERT_TRUE(apps_call.ok());
+    ExpectApps(full->top_apps, AsRef(apps_call->apps));
+  }
+}
+
+TEST_F(ReportReferencePgTest, ConcurrentUploadsNeverMixSectionsOfOneReport) {
+  std::mt19937_64 rng(41);
+  testing::RandomDataOptions o;
+  o.partner = "P3";
+  o.customers = 8;
+  o.first_day = "2026-01-05";
+  o.days = 55;
+  const auto data = testing::MakeRandomData(o, rng);
+  const std::vector<testing::MeetingsRow> state_a = data.meetings;
+  std::vector<testing::MeetingsRow> state_b = data.meetings;
+  for (auto& r : state_b) {
+    r.count = r.count * 2 + 1;  // every row changes, every row becomes active
+    r.hours = testing::RoundHours(r.hours + 0.5);
+  }
+  ReferenceData model_a, model_b;
+  model_a.AddMeetings(state_a);
+  model_b.AddMeetings(state_b);
+  const RefFilter all;
+  const auto expected_a = Reference(model_a, "P3", kToday).Summary(all);
+  const auto expected_b = Reference(model_b, "P3", kToday).Summary(all);
+  ASSERT_NE(expected_a.meeting_count.value, expected_b.meeting_count.value);
+  const std::string file_a = testing::MeetingsFile(state_a);
+  const std::string file_b = testing::MeetingsFile(state_b);
+  ASSERT_TRUE(Upload(*pool_, "P3", ingest::Dataset::kMeetingsAndCalls, file_a).ok());
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> uploads{0};
+  std::thread uploader([&] {
+    for (bool b = true; !stop.load(); b = !b) {
+      auto result = Upload(*pool_, "P3", ingest::Dataset::kMeetingsAndCalls, b ? file_b : file_a);
+      EXPECT_TRUE(result.ok()) << result.status();
+      ++uploads;
+    }
+  });
+  // Without the response cache: every report is computed from the database while uploads run.
+  report::ReportStoreOptions options;
+  options.today = [] { return *ParseIsoDate(kToday); };
+  options.cache_bytes = 0;
+  const ReportStore uncached(pool_, options);
+  int seen_a = 0, seen_b = 0;
+  const report::ValidFilter filter = ToFilter(all);
+  const absl::Time give_up = absl::Now() + absl::Seconds(120);
+  for (int i = 0; (i < 60 || uploads.load() < 8) && absl::Now() < give_up; ++i) {
+    const auto report = uncached.GetReport("P3", filter, 1000, 10, Deadline());
+    if (!report.ok()) {  // not ASSERT: the uploader thread must be joined first
+      ADD_FAILURE() << report.status();
+      break;
+    }
+    const double meetings = report->summary.meeting_count.value;
+    int64_t trend_meetings = 0;
+    for (const auto& p : report->trend) trend_meetings += p.meetings;
+    double monthly_meetings = 0;
+    for (const auto& m : report->summary.meeting_count.monthly) monthly_meetings += m.value;
+    int64_t customer_meetings = 0;
+    for (const auto& c : report->top_customers) customer_meetings += c.meetings;
+    EXPECT_EQ(static_cast<double>(trend_meetings), meetings) << "report " << i;
+    EXPECT_EQ(monthly_meetings, meetings) << "report " << i;
+    EXPECT_EQ(static_cast<double>(customer_meetings), meetings) << "report " << i;
+    const bool is_a = meetings == expected_a.meeting_count.value &&
+                      report->summary.customers.value == expected_a.customers.value;
+    const bool is_b = meetings == expected_b.meeting_count.value &&
+                      report->summary.customers.value == expected_b.customers.value;
+    EXPECT_TRUE(is_a || is_b) << "report " << i << ": " << meetings << " meetings";
+    seen_a += is_a;
+    seen_b += is_b;
+  }
+  stop = true;
+  uploader.join();
+  EXPECT_GE(uploads.load(), 8);
+  EXPECT_GT(seen_a, 0);
+  EXPECT_GT(seen_b, 0);
+  std::cerr << "reports of state A: " << seen_a << ", of state B: " << seen_b << ", uploads "
+            << uploads.load() << "\n";
+}
+
+TEST_F(ReportReferencePgTest, ExportThenUploadChangesNothing) {
+  const Reference reference(*model_, "P1", kToday);
+  RefFilter longest;  // the data's first 13 months
+  longest.preset = 4;
+  longest.start_date = "2025-01-10";
+  longest.end_date = "2026-02-09";
+  RefFilter filtered;
+  filtered.country_codes = {"US", "DE"};
+  for (const RefFilter& ref : {RefFilter{}, longest, filtered}) {
+    for (ingest::FileFormat format : {ingest::FileFormat::kCsv, ingest::FileFormat::kTsv}) {
+      for (ingest::Dataset dataset :
+           {ingest::Dataset::kMeetingsAndCalls, ingest::Dataset::kWorkload,
+            ingest::Dataset::kThirdPartyApps}) {
+        SCOPED_TRACE(ref.Describe() + " format " + std::to_string(static_cast<int>(format)) +
+                     " dataset " + std::to_string(static_cast<int>(dataset)));
+        std::string exported;
+        size_t chunks = 0;
+        const absl::Status status = store_->ExportDataset(
+            "P1", dataset, ToFilter(ref), format,
+            [&](absl::string_view chunk) {
+              EXPECT_LE(chunk.size(), report::kExportChunkBytes + 4096);
+              exported.append(chunk.data(), chunk.size());
+              ++chunks;
+              return true;
+            },
+            Deadline());
+        ASSERT_TRUE(status.ok()) << status;
+        EXPECT_GE(chunks, 1u);
+        EXPECT_THAT(exported,
+                    StartsWith(format == ingest::FileFormat::kTsv ? "PGAMpnID\tCustomerId\t"
+                                                                  : "PGAMpnID,CustomerId,"));
+        const size_t rows = reference.ExportRows(static_cast<int>(dataset), ref);
+        ASSERT_GT(rows, 0u);
+        auto uploaded = Upload(*pool_, "P1", dataset, exported, 1000);
+        ASSERT_TRUE(uploaded.ok()) << uploaded.status();
+        EXPECT_EQ(uploaded->rows_read, static_cast<int64_t>(rows));
+        EXPECT_EQ(uploaded->rows_unchanged, static_cast<int64_t>(rows));
+        EXPECT_EQ(uploaded->rows_inserted, 0);
+        EXPECT_EQ(uploaded->rows_replaced, 0);
+        EXPECT_EQ(uploaded->customers_changed, 0);
+        EXPECT_EQ(uploaded->data_version, (*versions_)["P1"]);
+      }
+    }
+  }
+}
+
+TEST_F(ReportReferencePgTest, RepeatedRequestsComeFromTheCacheUntilTheDataChanges) {
+  std::mt19937_64 rng(8);
+  testing::RandomDataOptions o;
+  o.partner = "P7";
+  o.customers = 6;
+  o.first_day = "2026-02-10";
+  o.days = 40;
+  const auto data = testing::MakeRandomData(o, rng);
+  ASSERT_TRUE(
+      Upload(*pool_, "P7", ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(data.meetings))
+          .ok());
+  report::ReportStoreOptions options;
+  options.today = [] { return *ParseIsoDate(kToday); };
+  const ReportStore cached(pool_, options);
+  const report::ValidFilter filter = ToFilter(RefFilter{});
+  const auto first = cached.GetSummary("P7", filter, Deadline());
+  ASSERT_TRUE(first.ok());
+  const auto hits = cached.cache_stats().hits;
+  EXPECT_EQ(hits, 0);
+  const auto again = cached.GetSummary("P7", filter, Deadline());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(cached.cache_stats().hits, hits + 1);
+  EXPECT_EQ(again->summary.meeting_count.value, first->summary.meeting_count.value);
+
+  // New data, new data_version: computed afresh, and right.
+  auto rows = data.meetings;
+  for (auto& r : rows) r.count += 1;
+  rows.front().subworkload = "Meetings";
+  ASSERT_TRUE(
+      Upload(*pool_, "P7", ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(rows)).ok());
+  ReferenceData model;
+  model.AddMeetings(data.meetings);
+  model.AddMeetings(rows);
+  const auto after = cached.GetSummary("P7", filter, Deadline());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(cached.cache_stats().hits, hits + 1);
+  EXPECT_GT(after->range.data_version, first->range.data_version);
+  ExpectSummary(after->summary, Reference(model, "P7", kToday).Summary(RefFilter{}));
+}
+
+TEST_F(ReportReferencePgTest, AnExportStopsWhenTheReceiverIsGone) {
+  int calls = 0;
+  const absl::Status status = store_->ExportDataset(
+      "P1", ingest::Dataset::kMeetingsAndCalls, ToFilter(RefFilter{}), ingest::FileFormat::kCsv,
+      [&](absl::string_view) { return ++calls < 2; }, Deadline());
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(calls, 2);
+  // The connection went back to the pool in a usable state.
+  EXPECT_TRUE(store_->GetSummary("P1", ToFilter(RefFilter{}), Deadline()).ok());
+}
+
+}  // namespace
+}  // namespace teams_usage
