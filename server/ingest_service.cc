@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/proto_convert.h"
 #include "server/status_mapping.h"
 #include "storage/uploader.h"
 
@@ -14,20 +15,6 @@ namespace v1 = teams_usage::v1;
 
 // How long an upload may wait for a free database connection when the caller set no deadline.
 constexpr absl::Duration kDefaultAcquireWait = absl::Seconds(30);
-
-absl::StatusOr<ingest::Dataset> DatasetFromProto(v1::Dataset d) {
-  switch (d) {
-    case v1::MEETINGS_AND_CALLS:
-      return ingest::Dataset::kMeetingsAndCalls;
-    case v1::WORKLOAD:
-      return ingest::Dataset::kWorkload;
-    case v1::THIRD_PARTY_APPS:
-      return ingest::Dataset::kThirdPartyApps;
-    default:
-      return absl::InvalidArgumentError(
-          "header.dataset: required (MEETINGS_AND_CALLS, WORKLOAD or THIRD_PARTY_APPS)");
-  }
-}
 
 absl::StatusOr<ingest::FileFormat> FormatFromProto(v1::FileFormat f) {
   switch (f) {
@@ -97,7 +84,7 @@ grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller,
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "header: the first message must carry the upload header, not data");
   }
-  const auto dataset = DatasetFromProto(request.header().dataset());
+  const auto dataset = DatasetFromProto(request.header().dataset(), "header.dataset");
   if (!dataset.ok()) return ToGrpcStatus(dataset.status());
   *dataset_name = v1::Dataset_Name(request.header().dataset());
   const auto format = FormatFromProto(request.header().format());

@@ -10,6 +10,8 @@
 
 namespace teams_usage::server {
 
+// Appends `text` as a JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD.
+void AppendJsonString(absl::string_view text, std::string* out);
 // `text` as a JSON string literal, quotes included.
 std::string JsonQuote(absl::string_view text);
 

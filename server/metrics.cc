@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/status_mapping.h"
 
 namespace teams_usage::server {
 namespace {
@@ -147,16 +148,6 @@ std::pair<std::string, std::string> SplitMethodPath(const std::string& path) {
     return {"unknown", path};
   }
   return {path.substr(1, slash - 1), path.substr(slash + 1)};
-}
-
-const char* GrpcCodeName(int code) {
-  static const char* const kNames[] = {
-      "OK",          "CANCELLED",          "UNKNOWN",      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS", "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",  "DATA_LOSS",
-      "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
 
 ServerMetrics::ServerMetrics()

@@ -74,8 +74,6 @@ class ServerMetrics {
 
 // "/pkg.Service/Method" -> {"pkg.Service", "Method"}.
 std::pair<std::string, std::string> SplitMethodPath(const std::string& path);
-// The Prometheus name of a gRPC status code ("OK", "INVALID_ARGUMENT", ...).
-const char* GrpcCodeName(int code);
 
 }  // namespace teams_usage::server
 

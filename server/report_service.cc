@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "server/proto_convert.h"
 #include "server/status_mapping.h"
 #include "storage/civil_date.h"
 #include "storage/ingest/copy_text.h"
@@ -63,22 +64,6 @@ absl::StatusOr<report::PageRequest> PageFromProto(int32_t page_size, const std::
   const absl::StatusOr<int32_t> size = report::EffectivePageSize(page_size);
   if (!size.ok()) return size.status();
   return report::PageRequest{*size, token};
-}
-
-absl::StatusOr<ingest::Dataset> DatasetFromProto(int value) {
-  switch (value) {
-    case v1::MEETINGS_AND_CALLS:
-      return ingest::Dataset::kMeetingsAndCalls;
-    case v1::WORKLOAD:
-      return ingest::Dataset::kWorkload;
-    case v1::THIRD_PARTY_APPS:
-      return ingest::Dataset::kThirdPartyApps;
-    case v1::DATASET_UNSPECIFIED:
-      return absl::InvalidArgumentError(
-          "dataset: required (MEETINGS_AND_CALLS, WORKLOAD or THIRD_PARTY_APPS)");
-    default:
-      return absl::InvalidArgumentError(absl::StrCat("dataset: unknown value ", value));
-  }
 }
 
 absl::StatusOr<ingest::FileFormat> FormatFromProto(int value) {
@@ -315,7 +300,7 @@ grpc::Status ReportServiceImpl::ExportDataset(grpc::ServerContext* context,
                                               grpc::ServerWriter<v1::FileChunk>* writer) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto dataset = DatasetFromProto(request->dataset());
+  const auto dataset = DatasetFromProto(request->dataset(), "dataset");
   if (!dataset.ok()) return ToGrpcStatus(dataset.status());
   const auto filter = FilterFromProto(request->filter());
   if (!filter.ok()) return ToGrpcStatus(filter.status());

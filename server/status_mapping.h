@@ -12,6 +12,10 @@ namespace teams_usage::server {
 // (they may describe the database) and reach the caller as a generic message.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// The canonical name of a gRPC status code ("OK", "INVALID_ARGUMENT", ...); "UNKNOWN" if out of
+// range.
+const char* GrpcCodeName(int code);
+
 }  // namespace teams_usage::server
 
 #endif  // TEAMS_SERVER_STATUS_MAPPING_H_

@@ -72,8 +72,6 @@ void LogAuthEvent(std::string_view level, std::string_view message);
 // server that has its own logger.
 void SetAuthEventLogger(std::function<void(std::string_view level, std::string_view message)>);
 
-// Appends `s` to `out` as a JSON string literal (quotes included); invalid UTF-8 becomes U+FFFD.
-void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace teams_usage::auth
 

@@ -1,5 +1,7 @@
 #include "server/auth/dev_token.h"
 
+#include "server/log.h"
+
 #include <jwt.h>
 
 #include <cerrno>
@@ -41,7 +43,7 @@ absl::StatusOr<std::string> MintToken(const TokenSpec& spec) {
   std::string roles_json = "{\"roles\":[";
   for (size_t i = 0; i < spec.roles.size(); ++i) {
     if (i > 0) roles_json.push_back(',');
-    AppendJsonString(spec.roles[i], &roles_json);
+    server::AppendJsonString(spec.roles[i], &roles_json);
   }
   roles_json.append("]}");
 
