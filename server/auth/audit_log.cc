@@ -32,6 +32,8 @@ std::string FormatAuditJson(const AuditRecord& r) {
   server::AppendJsonString(Rfc3339Utc(r.time), &out);
   out.append(",\"method\":");
   server::AppendJsonString(r.method, &out);
+  out.append(",\"request_id\":");
+  server::AppendJsonString(r.request_id, &out);
   out.append(",\"peer\":");
   server::AppendJsonString(r.peer, &out);
   out.append(",\"sub\":");

@@ -19,6 +19,7 @@ namespace teams_usage::auth {
 struct AuditRecord {
   absl::Time time;         // when the call arrived
   std::string method;      // "/teams_usage.v1.TeamsUsageReportService/GetSummary"
+  std::string request_id;  // the caller's x-request-id, or one generated for the call
   std::string peer;        // "ipv4:127.0.0.1:53122"
   std::string subject;     // from a verified token only; empty otherwise
   std::string partner_id;  // from a verified token only; empty otherwise
@@ -29,7 +30,7 @@ struct AuditRecord {
   double latency_ms = 0;
 };
 
-// {"time":"2026-10-17T08:15:02.123Z","method":"...","peer":"...","sub":"...","partner":"...",
+// {"time":"2026-10-17T08:15:02.123Z","method":"...","request_id":"...","peer":"...","sub":"...","partner":"...",
 //  "roles":["REPORT_VIEWER"],"decision":"allow","code":0,"code_name":"OK","latency_ms":1.234}
 // (plus "reason" for denied calls). RFC 3339 UTC time, millisecond precision.
 std::string FormatAuditJson(const AuditRecord& record);

@@ -1,5 +1,8 @@
 #include "server/auth/auth_interceptor.h"
 
+#include <cstdio>
+#include <random>
+
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/interceptor.h>
 #include <grpcpp/support/string_ref.h>
@@ -17,10 +20,33 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/auth/string_view_compat.h"
+#include "absl/strings/ascii.h"
 #include "server/status_mapping.h"
 
 namespace teams_usage::auth {
 namespace {
+
+// A caller's x-request-id is kept when it is short and made of safe characters (it goes into
+// logs); otherwise the call gets a new one.
+bool IsUsableRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+        c != ':') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// 128 random bits as 32 hex digits.
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
 
 using grpc::experimental::InterceptionHookPoints;
 
@@ -132,6 +158,13 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
                   : server::ToGrpcStatus(record->decision.status));
         }
       }
+      if (send_initial) {
+        // Every response names its request, so a caller can quote it and we can find its logs.
+        if (auto* md = methods->GetSendInitialMetadata()) {
+          md->erase("x-request-id");
+          md->emplace("x-request-id", request_id());
+        }
+      }
       if (send_status) {
         const grpc::Status final_status = methods->GetSendStatus();
         absl::MutexLock lock(&mu_);
@@ -147,8 +180,13 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
     absl::MutexLock lock(&mu_);
     return record_;
   }
+  std::string request_id() {
+    absl::MutexLock lock(&mu_);
+    return request_id_;
+  }
 
   void OnRecvInitialMetadata(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    std::string request_id;
     std::string authorization;
     int authorization_count = 0;
     if (metadata != nullptr) {
@@ -157,6 +195,9 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
         if (IsInternalMetadataKey(key)) {
           it = metadata->erase(it);
           continue;
+        }
+        if (key == "x-request-id") {
+          request_id.assign(it->second.data(), it->second.size());
         }
         if (absl::EqualsIgnoreCase(AbslView(key), "authorization")) {
           ++authorization_count;
@@ -188,6 +229,7 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
       absl::MutexLock lock(&mu_);
       record_ = published;
       peer_ = context_->peer();
+      request_id_ = IsUsableRequestId(request_id) ? request_id : NewRequestId();
     }
     CallRegistry::Get().Publish(context_, this, std::move(published));
   }
@@ -202,6 +244,7 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
       absl::MutexLock lock(&mu_);
       record = record_;
       audit.peer = peer_;
+      audit.request_id = request_id_;
       audit.grpc_code = final_code_.value_or(static_cast<int>(grpc::StatusCode::CANCELLED));
       audit.latency_ms =
           static_cast<double>((end_ns_ != 0 ? end_ns_ : SteadyNowNs()) - start_ns_) / 1e6;
@@ -231,6 +274,7 @@ class AuthInterceptor final : public grpc::experimental::Interceptor {
   absl::Mutex mu_;
   std::shared_ptr<const CallRecord> record_ ABSL_GUARDED_BY(mu_);
   std::string peer_ ABSL_GUARDED_BY(mu_);
+  std::string request_id_ ABSL_GUARDED_BY(mu_);
   std::optional<int> final_code_ ABSL_GUARDED_BY(mu_);
   int64_t end_ns_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -292,3 +292,86 @@ TEST_F(OperationsE2eTest, TlsAndMutualTls) {
 
 }  // namespace
 }  // namespace teams_usage
+
+namespace teams_usage {
+namespace {
+
+// The x-request-id the server sent back with a health-free, authenticated call.
+std::string RequestIdOf(const std::shared_ptr<grpc::Channel>& channel, const std::string& sent,
+                        grpc::StatusCode* code) {
+  auto stub = v1::TeamsUsageIngestService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + Token());
+  if (!sent.empty()) ctx.AddMetadata("x-request-id", sent);
+  v1::UploadDatasetResponse response;
+  auto writer = stub->UploadDataset(&ctx, &response);
+  v1::UploadDatasetRequest req;
+  req.mutable_header()->set_dataset(v1::MEETINGS_AND_CALLS);
+  writer->Write(req);
+  req.Clear();
+  req.set_data(SmallFile("R1"));
+  writer->Write(req);
+  writer->WritesDone();
+  *code = writer->Finish().error_code();
+  const auto& md = ctx.GetServerInitialMetadata();
+  auto it = md.find("x-request-id");
+  return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
+TEST_F(OperationsE2eTest, EveryCallHasARequestIdInItsResponseAndAuditLine) {
+  auto server = StartServer();
+  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  grpc::StatusCode code;
+  EXPECT_EQ(RequestIdOf(channel, "req-42.a", &code), "req-42.a");
+  EXPECT_EQ(code, grpc::StatusCode::OK);
+  const std::string generated = RequestIdOf(channel, "", &code);
+  EXPECT_EQ(generated.size(), 32u);
+  const std::string replaced = RequestIdOf(channel, "bad id with spaces", &code);
+  EXPECT_EQ(replaced.size(), 32u);
+  EXPECT_NE(replaced, generated);
+  server->Stop();
+  const std::string log = testing::ReadFile(dir_.path() + "/server.log");
+  EXPECT_THAT(log, HasSubstr("\"request_id\":\"req-42.a\""));
+  EXPECT_THAT(log, HasSubstr("\"request_id\":\"" + generated + "\""));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("bad id with spaces")));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr(Token().substr(0, 40))));  // never the token
+}
+
+TEST_F(OperationsE2eTest, CallsPastTheConcurrencyLimitAreResourceExhausted) {
+  auto server = StartServer({"--max-concurrent-calls", "4"});
+  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::TeamsUsageIngestService::NewStub(channel);
+  // Hold uploads open (header sent, no end) so each keeps a server thread busy.
+  constexpr int kCalls = 12;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientWriter<v1::UploadDatasetRequest>>> writers;
+  std::vector<v1::UploadDatasetResponse> responses(kCalls);
+  for (int i = 0; i < kCalls; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->AddMetadata("authorization", "Bearer " + Token());
+    writers.push_back(stub->UploadDataset(contexts.back().get(), &responses[i]));
+    v1::UploadDatasetRequest req;
+    req.mutable_header()->set_dataset(v1::MEETINGS_AND_CALLS);
+    writers.back()->Write(req);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  int ok = 0, exhausted = 0, other = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    v1::UploadDatasetRequest req;
+    req.set_data(SmallFile("C" + std::to_string(i)));
+    writers[i]->Write(req);
+    writers[i]->WritesDone();
+    const grpc::Status s = writers[i]->Finish();
+    if (s.ok()) ++ok;
+    else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
+    else ++other;
+  }
+  EXPECT_GT(exhausted, 0);
+  EXPECT_GT(ok, 0);
+  EXPECT_EQ(other, 0);
+  // Afterwards the server serves normally again.
+  EXPECT_TRUE(UploadOnce(channel, SmallFile("AFTER")).ok());
+}
+
+}  // namespace
+}  // namespace teams_usage
