@@ -24,6 +24,9 @@ CLI::Option* Flag(CLI::App& app, const std::string& name, T* value, const std::s
 void AddServerFlags(CLI::App& app, ServerOptions* o) {
   Flag(app, "listen", &o->listen, "gRPC listen address (host:port)");
   Flag(app, "db-url", &o->db_url, "PostgreSQL connection URL (libpq) of the primary");
+  Flag(app, "db-read-url", &o->db_read_url,
+       "libpq URL of a streaming replica for report reads (optional); a replica that has not "
+       "replayed the partner's current data version is bypassed for the primary");
   Flag(app, "db-pool-size", &o->db_pool_size, "database connections in the pool")
       ->check(CLI::Range(1, 1000));
   Flag(app, "migrate", &o->migrate, "apply pending migrations at start-up: auto or off")

@@ -12,6 +12,7 @@ namespace teams_usage::server {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";
   std::string db_url;
+  std::string db_read_url;  // a streaming replica for report reads (optional)
   int db_pool_size = 8;
   std::string migrate = "auto";  // auto | off
   std::string jwt_hs256_secret_file;

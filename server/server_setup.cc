@@ -51,6 +51,7 @@ class RunningServerImpl final : public RunningServer {
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<DatabaseHealthMonitor> health_monitor_;
   std::unique_ptr<storage::ConnectionPool> pool_;
+  std::unique_ptr<storage::ConnectionPool> read_pool_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<report::ReportStore> report_store_;
   std::unique_ptr<ReportServiceImpl> report_;
@@ -128,6 +129,12 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   running->pool_ = std::make_unique<storage::ConnectionPool>(pool_options);
   running->metrics_ = std::make_unique<ServerMetrics>();
   running->metrics_->WatchPool(running->pool_.get(), "primary");
+  if (!options.db_read_url.empty()) {
+    storage::PoolOptions read_options = pool_options;
+    read_options.url = options.db_read_url;
+    running->read_pool_ = std::make_unique<storage::ConnectionPool>(read_options);
+    running->metrics_->WatchPool(running->read_pool_.get(), "replica");
+  }
   if (absl::Status started = running->metrics_->StartHttp(options.metrics_listen); !started.ok()) {
     return started;
   }
@@ -157,6 +164,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   if (!page_tokens.ok()) return page_tokens.status();
   report::ReportStoreOptions report_options;
   report_options.page_tokens = *std::move(page_tokens);
+  report_options.read_pool = running->read_pool_.get();
   running->report_store_ =
       std::make_unique<report::ReportStore>(running->pool_.get(), std::move(report_options));
   running->report_ = std::make_unique<ReportServiceImpl>(running->report_store_.get(), guard);

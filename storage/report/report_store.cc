@@ -167,6 +167,36 @@ std::string CacheKey(const CallSpec& call, const std::string& partner_id, const 
 // Runs `body` in one read-only REPEATABLE READ transaction scoped to the partner, with the
 // partner's state and the filter's resolved range; answers from `cache` (when given) what an
 // earlier call computed for the same data version.
+// Returned by SnapshotOn when the replica has not yet replayed the version the call needs.
+constexpr absl::string_view kReplicaBehind = "the read replica is behind";
+
+// The partner's data_version on the primary (0 for a partner without data).
+absl::StatusOr<int64_t> PrimaryDataVersion(storage::ConnectionPool& pool,
+                                           const std::string& partner_id, absl::Time deadline,
+                                           absl::string_view what) {
+  auto lease = pool.Acquire(deadline);
+  if (!lease.ok()) return lease.status();
+  try {
+    pqxx::work tx(lease->conn());
+    const int64_t timeout_ms =
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now()));
+    tx.exec_params(sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
+    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
+    const int64_t version = state.empty() ? 0 : state[0][0].as<int64_t>();
+    tx.commit();
+    return version;
+  } catch (const std::exception& e) {
+    return storage::StatusFromDbException(e, what);
+  }
+}
+
+template <typename Result, typename Body>
+absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_data_version,
+                                  const ReportStoreOptions& options, ResultCache* cache,
+                                  const std::string& partner_id, const ValidFilter& filter,
+                                  absl::Time effective_deadline, const CallSpec& call,
+                                  Body&& body);
+
 template <typename Result, typename Body>
 absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportStoreOptions& options,
                                   ResultCache* cache, const std::string& partner_id,
@@ -176,6 +206,30 @@ absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportSto
   const absl::Time effective_deadline =
       deadline == absl::InfiniteFuture() ? now + options.default_timeout : deadline;
   if (effective_deadline <= now) return absl::DeadlineExceededError("deadline already passed");
+  if (options.read_pool != nullptr) {
+    const absl::StatusOr<int64_t> version =
+        PrimaryDataVersion(pool, partner_id, effective_deadline, call.what);
+    if (!version.ok()) return version.status();
+    absl::StatusOr<Result> on_replica =
+        SnapshotOn<Result>(*options.read_pool, *version, options, cache, partner_id, filter,
+                           effective_deadline, call, body);
+    const bool replica_failed =
+        !on_replica.ok() && (on_replica.status().message() == kReplicaBehind ||
+                             on_replica.status().code() == absl::StatusCode::kUnavailable);
+    if (!replica_failed) return on_replica;
+  }
+  return SnapshotOn<Result>(pool, 0, options, cache, partner_id, filter, effective_deadline, call,
+                            body);
+}
+
+// One snapshot on `pool`; kReplicaBehind (ABORTED) when its data_version is below
+// `min_data_version`.
+template <typename Result, typename Body>
+absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_data_version,
+                                  const ReportStoreOptions& options, ResultCache* cache,
+                                  const std::string& partner_id, const ValidFilter& filter,
+                                  absl::Time effective_deadline, const CallSpec& call,
+                                  Body&& body) {
   auto lease = pool.Acquire(effective_deadline);
   if (!lease.ok()) return lease.status();
   try {
@@ -191,6 +245,9 @@ absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportSto
       context.partner.data_version = state[0][0].as<int64_t>();
       context.partner.latest_day = OptionalDay(state[0][1]);
       context.partner.latest_month = OptionalDay(state[0][2]);
+    }
+    if (context.partner.data_version < min_data_version) {
+      return absl::AbortedError(kReplicaBehind);
     }
     context.range.data_version = context.partner.data_version;
     context.range.data_as_of = DataAsOf(context.partner.latest_day, context.partner.latest_month);

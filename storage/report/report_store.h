@@ -39,6 +39,12 @@ struct ReportStoreOptions {
   absl::Duration default_timeout = absl::Seconds(30);
   // Budget of the response cache (keyed by the partner's data_version, so never stale); 0: none.
   size_t cache_bytes = size_t{64} << 20;
+  // A streaming replica for the reads (optional; not owned). Each call first reads the partner's
+  // data_version on the primary (one indexed row), then runs on the replica unless the replica
+  // has not replayed that version yet, or cannot be reached: then on the primary. So an answer is
+  // never older than the primary was when the call began — never older than anything the caller
+  // saw before (docs/operations.md).
+  storage::ConnectionPool* read_pool = nullptr;
 };
 
 struct SummaryReport {

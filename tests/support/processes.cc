@@ -177,6 +177,17 @@ namespace teams_usage::testing {
 
 PrivatePostgres::PrivatePostgres() : port_(FreeLoopbackPort()) { Start(); }
 
+PrivatePostgres::PrivatePostgres(const PrivatePostgres& primary) : port_(FreeLoopbackPort()) {
+  const std::string data = dir_.path() + "/data";
+  RunCommand({"/bin/bash", "-c",
+              "source " + SourcePath("scripts/lib/pg.sh") + " && mkdir -p " + data +
+                  " && chown postgres:postgres " + data + " && chmod 700 " + data +
+                  " && chmod o+x " + dir_.path() + " && pg_as_owner $PG_BIN/pg_basebackup -D " +
+                  data + " -R -X stream -h 127.0.0.1 -p " + std::to_string(primary.port()) +
+                  " -U postgres --checkpoint=fast"});
+  Start();
+}
+
 PrivatePostgres::~PrivatePostgres() { Stop(); }
 
 bool PrivatePostgres::Start() {

@@ -51,6 +51,8 @@ class ServerProcess {
 class PrivatePostgres {
  public:
   PrivatePostgres();  // initializes and starts it on a free port
+  // A hot standby of `primary`, cloned with pg_basebackup and streaming from it.
+  explicit PrivatePostgres(const PrivatePostgres& primary);
   ~PrivatePostgres();
   bool Start();
   bool Stop();
