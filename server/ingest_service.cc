@@ -90,9 +90,10 @@ grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller,
   const auto format = FormatFromProto(request.header().format());
   if (!format.ok()) return ToGrpcStatus(format.status());
 
-  const absl::Time deadline =
-      std::min(absl::FromChrono(context->deadline()), absl::Now() + kDefaultAcquireWait);
-  auto uploader = storage::Uploader::Begin(*pool_, caller.partner_id, *dataset, *format, deadline);
+  const absl::Time call_deadline = DeadlineOf(context);
+  const absl::Time acquire_deadline = std::min(call_deadline, absl::Now() + kDefaultAcquireWait);
+  auto uploader = storage::Uploader::Begin(*pool_, caller.partner_id, *dataset, *format,
+                                           acquire_deadline, call_deadline);
   if (!uploader.ok()) return ToGrpcStatus(uploader.status());
 
   while (reader->Read(&request)) {

@@ -3,7 +3,10 @@
 #ifndef TEAMS_SERVER_PROTO_CONVERT_H_
 #define TEAMS_SERVER_PROTO_CONVERT_H_
 
+#include <grpcpp/server_context.h>
+
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
 #include "storage/ingest/usage_row.h"
 
@@ -11,6 +14,9 @@ namespace teams_usage::server {
 
 // A teams_usage.v1.Dataset value; DATASET_UNSPECIFIED and unknown values are errors on `field`.
 absl::StatusOr<ingest::Dataset> DatasetFromProto(int value, absl::string_view field);
+
+// The caller's deadline; absl::InfiniteFuture() when it set none.
+absl::Time DeadlineOf(const grpc::ServerContext* context);
 
 }  // namespace teams_usage::server
 

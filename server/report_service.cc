@@ -78,13 +78,6 @@ absl::StatusOr<ingest::FileFormat> FormatFromProto(int value) {
   }
 }
 
-// The caller's deadline; none (infinite) lets the store apply its default.
-absl::Time DeadlineOf(const grpc::ServerContext* context) {
-  const auto deadline = context->deadline();
-  if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
-  return absl::FromChrono(deadline);
-}
-
 // ---- domain -> responses ------------------------------------------------------------------------
 
 void ToProto(const report::ResolvedRange& range, v1::ResolvedRange* out) {

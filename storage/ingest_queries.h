@@ -8,6 +8,7 @@
 namespace teams_usage::storage::sql {
 
 inline constexpr char kScopeToPartner[] = "SELECT set_config('app.partner_id', $1, true)";
+inline constexpr char kSetStatementTimeout[] = "SELECT set_config('statement_timeout', $1, true)";
 
 inline constexpr char kCreateStageCustomers[] = R"sql(
 CREATE TEMP TABLE stage_customers (

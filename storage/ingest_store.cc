@@ -144,6 +144,16 @@ class UploadWriter::Impl {
   bool failed = false;
   bool committed = false;
 
+  absl::Time call_deadline = absl::InfiniteFuture();
+
+  // statement_timeout = the time left until the call's deadline (at least 1 ms; 0 would mean
+  // none), so the database stops working for a caller that has given up.
+  void ApplyStatementTimeout(pqxx::work& tx) {
+    if (call_deadline == absl::InfiniteFuture()) return;
+    const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(call_deadline - absl::Now()));
+    if (ms > std::numeric_limits<int32_t>::max()) return;  // beyond what PostgreSQL takes
+    tx.exec_params(sql::kSetStatementTimeout, std::to_string(ms));
+  }
   void WriteFileTouchedSets(pqxx::work& tx);
   void WriteFileRollups(pqxx::work& tx);
 };
@@ -250,13 +260,16 @@ UploadWriter::~UploadWriter() {
 
 absl::StatusOr<std::unique_ptr<UploadWriter>> UploadWriter::Start(ConnectionPool::Lease lease,
                                                                   std::string partner_id,
-                                                                  ingest::Dataset dataset) {
+                                                                  ingest::Dataset dataset,
+                                                                  absl::Time call_deadline) {
   std::unique_ptr<UploadWriter> writer(
       new UploadWriter(std::move(lease), std::move(partner_id), dataset));
   Impl& impl = *writer->impl_;
+  impl.call_deadline = call_deadline;
   try {
     impl.tx = std::make_unique<pqxx::work>(impl.lease.conn());
     impl.tx->exec_params(sql::kScopeToPartner, impl.partner_id);
+    impl.ApplyStatementTimeout(*impl.tx);
     impl.tx->exec(impl.statements.create_stage);
     impl.copy = std::make_unique<CopyWriter>(*impl.tx, "stage_rows", impl.statements.stage_columns);
   } catch (const std::exception& e) {
@@ -384,6 +397,7 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
     impl.copy->WriteBatch(&impl.batch);
     impl.copy->Complete();
     impl.copy.reset();
+    impl.ApplyStatementTimeout(tx);  // what is left of the deadline, for the statements below
 
     // Natural keys must be unique within one file: a repeat is ambiguous, so it is an error.
     const pqxx::result repeats =

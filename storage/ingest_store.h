@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "storage/ingest/dataset_parser.h"
 #include "storage/ingest/usage_row.h"
 #include "storage/pool.h"
@@ -32,9 +33,11 @@ struct UploadResult {
 class UploadWriter {
  public:
   // Begins the transaction and the COPY on the leased connection.
-  static absl::StatusOr<std::unique_ptr<UploadWriter>> Start(ConnectionPool::Lease lease,
-                                                             std::string partner_id,
-                                                             ingest::Dataset dataset);
+  // Every statement of the upload, its COPY included, must end by `call_deadline` (PostgreSQL's
+  // statement_timeout is set from it); infinite: no limit.
+  static absl::StatusOr<std::unique_ptr<UploadWriter>> Start(
+      ConnectionPool::Lease lease, std::string partner_id, ingest::Dataset dataset,
+      absl::Time call_deadline = absl::InfiniteFuture());
   ~UploadWriter();  // rolls back unless Commit() succeeded
 
   // Adds a validated row of the upload's dataset. A text field that PostgreSQL cannot store (not

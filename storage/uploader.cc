@@ -10,7 +10,8 @@ absl::StatusOr<std::unique_ptr<Uploader>> Uploader::Begin(ConnectionPool& pool,
                                                           std::string partner_id,
                                                           ingest::Dataset dataset,
                                                           ingest::FileFormat format,
-                                                          absl::Time deadline) {
+                                                          absl::Time deadline,
+                                                          absl::Time call_deadline) {
   auto lease = pool.Acquire(deadline);
   if (!lease.ok()) return lease.status();
   std::unique_ptr<Uploader> uploader(new Uploader());
@@ -19,7 +20,8 @@ absl::StatusOr<std::unique_ptr<Uploader>> Uploader::Begin(ConnectionPool& pool,
   options.format = format;
   options.expected_partner_id = partner_id;
   options.max_errors = kMaxReportedErrors;
-  auto writer = UploadWriter::Start(*std::move(lease), std::move(partner_id), dataset);
+  auto writer =
+      UploadWriter::Start(*std::move(lease), std::move(partner_id), dataset, call_deadline);
   if (!writer.ok()) return writer.status();
   uploader->writer_ = *std::move(writer);
   Uploader* self = uploader.get();

@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -371,6 +373,54 @@ TEST_F(OperationsE2eTest, CallsPastTheConcurrencyLimitAreResourceExhausted) {
   EXPECT_EQ(other, 0);
   // Afterwards the server serves normally again.
   EXPECT_TRUE(UploadOnce(channel, SmallFile("AFTER")).ok());
+}
+
+}  // namespace
+}  // namespace teams_usage
+
+namespace teams_usage {
+namespace {
+
+// A CA and a server certificate for 127.0.0.1 signed by it, written as <prefix>ca.pem,
+// <prefix>server.pem and <prefix>server.key in `dir`.
+bool MakeCaAndServerCert(const std::string& dir, const std::string& prefix) {
+  const std::string p = dir + "/" + prefix;
+  std::ofstream(p + "ext") << "subjectAltName=IP:127.0.0.1\n";
+  return Openssl("req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + prefix + "ca -keyout " +
+                 p + "ca.key -out " + p + "ca.pem") &&
+         Openssl("req -newkey rsa:2048 -nodes -subj /CN=server -keyout " + p +
+                 "server.key -out " + p + "server.csr") &&
+         Openssl("x509 -req -in " + p + "server.csr -CA " + p + "ca.pem -CAkey " + p +
+                 "ca.key -CAcreateserial -days 2 -extfile " + p + "ext -out " + p + "server.pem");
+}
+
+TEST_F(OperationsE2eTest, TlsCertificatesAreReloadedWhenTheyChange) {
+  const std::string d = dir_.path();
+  ASSERT_TRUE(MakeCaAndServerCert(d, "old-"));
+  ASSERT_TRUE(MakeCaAndServerCert(d, "new-"));
+  std::filesystem::copy_file(d + "/old-server.pem", d + "/server.pem");
+  std::filesystem::copy_file(d + "/old-server.key", d + "/server.key");
+  auto server = StartServer({"--tls-cert-file", d + "/server.pem", "--tls-key-file",
+                             d + "/server.key"},
+                            /*plaintext=*/false);
+  const auto trusting = [&](const std::string& ca) {
+    grpc::SslCredentialsOptions o;
+    o.pem_root_certs = testing::ReadFile(d + "/" + ca);
+    return grpc::CreateChannel(server->address(), grpc::SslCredentials(o));
+  };
+  EXPECT_GE(SecondsUntil([&] { return Health(trusting("old-ca.pem")) == HealthResponse::SERVING; },
+                         10),
+            0);
+  // Rotate: the new pair replaces the files in place (as a Secret update does).
+  std::filesystem::copy_file(d + "/new-server.pem", d + "/server.pem",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(d + "/new-server.key", d + "/server.key",
+                             std::filesystem::copy_options::overwrite_existing);
+  EXPECT_GE(SecondsUntil([&] { return Health(trusting("new-ca.pem")) == HealthResponse::SERVING; },
+                         15),
+            0)
+      << "the new certificate was not picked up without a restart";
+  EXPECT_EQ(Health(trusting("old-ca.pem")), HealthResponse::UNKNOWN);
 }
 
 }  // namespace

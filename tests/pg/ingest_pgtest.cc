@@ -521,3 +521,29 @@ TEST_F(IngestPgTest, RollupsEqualARecomputationAfterRandomUploads) {
 
 }  // namespace
 }  // namespace teams_usage
+
+namespace teams_usage {
+namespace {
+
+TEST_F(IngestPgTest, AnUploadPastItsDeadlineIsCancelledAndAppliesNothing) {
+  const std::string file = testing::MeetingsFile(SomeMeetings("P1"));
+  auto uploader = storage::Uploader::Begin(
+      *pool_, "P1", ingest::Dataset::kMeetingsAndCalls, ingest::FileFormat::kAuto,
+      absl::Now() + absl::Seconds(5), /*call_deadline=*/absl::Now() + absl::Milliseconds(300));
+  ASSERT_TRUE(uploader.ok()) << uploader.status();
+  ASSERT_TRUE((*uploader)->Feed(file.substr(0, file.size() / 2)).ok());
+  absl::SleepFor(absl::Milliseconds(600));  // the client is slow; the deadline passes
+  absl::Status fed = (*uploader)->Feed(file.substr(file.size() / 2));
+  absl::StatusOr<storage::UploadResult> result =
+      fed.ok() ? (*uploader)->Finish() : absl::StatusOr<storage::UploadResult>(fed);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded) << result.status();
+  uploader->reset();
+  EXPECT_EQ(Count("SELECT count(*) FROM meetings_calls_daily"), 0);
+  // The pool recovers: the next upload works.
+  auto again = Upload(*pool_, "P1", ingest::Dataset::kMeetingsAndCalls, file);
+  ASSERT_TRUE(again.ok()) << again.status();
+}
+
+}  // namespace
+}  // namespace teams_usage
