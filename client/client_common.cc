@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "server/status_mapping.h"
 
 namespace teams_usage::client {
 
@@ -19,13 +20,58 @@ void AddConnectionFlags(CLI::App& app, ConnectionOptions* o) {
   app.add_option("--token-file", o->token_file, "file holding the bearer token")
       ->envname("TEAMS_REPORT_TOKEN_FILE");
   app.add_option("--deadline", o->deadline_seconds, "deadline of each call, in seconds")
+      ->envname("TEAMS_REPORT_DEADLINE")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--tls-ca-file", o->tls_ca_file,
+                 "connect with TLS, verifying the server with these CA certificates (PEM)")
+      ->envname("TEAMS_REPORT_TLS_CA_FILE");
+  auto* cert = app.add_option("--tls-cert-file", o->tls_cert_file,
+                              "client certificate chain (PEM) for mutual TLS")
+                   ->envname("TEAMS_REPORT_TLS_CERT_FILE");
+  auto* key =
+      app.add_option("--tls-key-file", o->tls_key_file, "private key (PEM) of --tls-cert-file")
+          ->envname("TEAMS_REPORT_TLS_KEY_FILE");
+  cert->needs(key);
+  key->needs(cert);
+  app.add_option("--tls-server-name", o->tls_server_name,
+                 "with TLS: the name the server certificate must carry, when not the --server host")
+      ->envname("TEAMS_REPORT_TLS_SERVER_NAME");
 }
+
+namespace {
+
+bool ReadWholeFile(const std::string& path, const char* what, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad()) {
+    std::cerr << "teams-report: cannot read the " << what << " " << path << "\n";
+    return false;
+  }
+  *out = buffer.str();
+  return true;
+}
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> MakeChannel(const ConnectionOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  if (!options.tls()) {
+    return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!options.tls_ca_file.empty() &&
+      !ReadWholeFile(options.tls_ca_file, "TLS CA file", &ssl.pem_root_certs)) {
+    return nullptr;
+  }
+  if (!options.tls_cert_file.empty() &&
+      (!ReadWholeFile(options.tls_cert_file, "TLS certificate file", &ssl.pem_cert_chain) ||
+       !ReadWholeFile(options.tls_key_file, "TLS key file", &ssl.pem_private_key))) {
+    return nullptr;
+  }
+  if (!options.tls_server_name.empty()) args.SetSslTargetNameOverride(options.tls_server_name);
+  return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(ssl), args);
 }
 
 bool PrepareContext(const ConnectionOptions& options, grpc::ClientContext* context) {
@@ -50,44 +96,7 @@ bool PrepareContext(const ConnectionOptions& options, grpc::ClientContext* conte
 }
 
 const char* StatusCodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::OK:
-      return "OK";
-    case grpc::CANCELLED:
-      return "CANCELLED";
-    case grpc::UNKNOWN:
-      return "UNKNOWN";
-    case grpc::INVALID_ARGUMENT:
-      return "INVALID_ARGUMENT";
-    case grpc::DEADLINE_EXCEEDED:
-      return "DEADLINE_EXCEEDED";
-    case grpc::NOT_FOUND:
-      return "NOT_FOUND";
-    case grpc::ALREADY_EXISTS:
-      return "ALREADY_EXISTS";
-    case grpc::PERMISSION_DENIED:
-      return "PERMISSION_DENIED";
-    case grpc::RESOURCE_EXHAUSTED:
-      return "RESOURCE_EXHAUSTED";
-    case grpc::FAILED_PRECONDITION:
-      return "FAILED_PRECONDITION";
-    case grpc::ABORTED:
-      return "ABORTED";
-    case grpc::OUT_OF_RANGE:
-      return "OUT_OF_RANGE";
-    case grpc::UNIMPLEMENTED:
-      return "UNIMPLEMENTED";
-    case grpc::INTERNAL:
-      return "INTERNAL";
-    case grpc::UNAVAILABLE:
-      return "UNAVAILABLE";
-    case grpc::DATA_LOSS:
-      return "DATA_LOSS";
-    case grpc::UNAUTHENTICATED:
-      return "UNAUTHENTICATED";
-    default:
-      return "UNKNOWN";
-  }
+  return server::GrpcCodeName(static_cast<int>(code));
 }
 
 ExitCode ExitCodeFor(grpc::StatusCode code) {

@@ -25,10 +25,23 @@ struct ConnectionOptions {
   std::string token;            // the bearer token itself
   std::string token_file;       // or a file holding it
   double deadline_seconds = 0;  // 0: none
+  // TLS: on when any of these is set. The CA file holds the roots that verify the server (the
+  // system's roots when empty); the certificate and key (both or neither) identify the client
+  // for mutual TLS.
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_server_name;  // the name the server's certificate must carry, if not the host
+  bool tls() const {
+    return !tls_ca_file.empty() || !tls_cert_file.empty() || !tls_key_file.empty() ||
+           !tls_server_name.empty();
+  }
 };
 
 void AddConnectionFlags(CLI::App& app, ConnectionOptions* options);
 
+// A channel to the server, with TLS when asked for. Null (after printing why) when a TLS file
+// cannot be read: the caller exits with kExitUsage.
 std::shared_ptr<grpc::Channel> MakeChannel(const ConnectionOptions& options);
 // Adds the authorization metadata and the deadline. Returns false (after printing why) when the
 // token file cannot be read.

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
+#include "client/progress_bar.h"
+#include "client/table.h"
 #include "teams_usage/v1/teams_usage.grpc.pb.h"
 
 namespace teams_usage::client {
@@ -25,50 +25,6 @@ struct UploadArgs {
   std::string file;
   int chunk_kib = 256;
   bool quiet = false;
-};
-
-std::string WithThousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
-
-// A one-line progress bar on stderr, redrawn at most every 100 ms.
-class ProgressBar {
- public:
-  ProgressBar(bool enabled, int64_t total_bytes) : enabled_(enabled), total_(total_bytes) {}
-  void Update(int64_t bytes, int64_t lines, bool final = false) {
-    if (!enabled_) return;
-    const absl::Time now = absl::Now();
-    if (!final && now - last_ < absl::Milliseconds(100)) return;
-    last_ = now;
-    constexpr int kWidth = 30;
-    const double fraction =
-        total_ > 0 ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_)) : 1;
-    const int filled = static_cast<int>(fraction * kWidth);
-    std::string bar(filled, '#');
-    bar.append(kWidth - filled, '.');
-    std::fprintf(stderr, "\r[%s] %5.1f%%  %s / %s  %s lines", bar.c_str(), fraction * 100,
-                 HumanBytes(bytes).c_str(), HumanBytes(total_).c_str(),
-                 WithThousands(lines).c_str());
-    if (final) std::fputc('\n', stderr);
-    std::fflush(stderr);
-  }
-  static std::string HumanBytes(int64_t n) {
-    if (n < 1024) return absl::StrFormat("%d B", n);
-    if (n < (1 << 20)) return absl::StrFormat("%.1f KiB", n / 1024.0);
-    if (n < (int64_t{1} << 30)) return absl::StrFormat("%.1f MiB", n / 1048576.0);
-    return absl::StrFormat("%.2f GiB", n / 1073741824.0);
-  }
-
- private:
-  bool enabled_;
-  int64_t total_;
-  absl::Time last_ = absl::InfinitePast();
 };
 
 v1::Dataset DatasetFromName(const std::string& name) {
@@ -87,7 +43,9 @@ int RunUpload(const ConnectionOptions& connection, const UploadArgs& args) {
   const int64_t total = static_cast<int64_t>(in.tellg());
   in.seekg(0);
 
-  auto stub = v1::TeamsUsageIngestService::NewStub(MakeChannel(connection));
+  const auto channel = MakeChannel(connection);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = v1::TeamsUsageIngestService::NewStub(channel);
   grpc::ClientContext context;
   if (!PrepareContext(connection, &context)) return kExitUsage;
   v1::UploadDatasetResponse response;
@@ -139,10 +97,10 @@ int RunUpload(const ConnectionOptions& connection, const UploadArgs& args) {
     }
     return code;
   }
-  std::cout << "uploaded " << args.file << ": " << WithThousands(response.rows_read())
-            << " rows read, " << WithThousands(response.rows_inserted()) << " inserted, "
-            << WithThousands(response.rows_replaced()) << " replaced, "
-            << WithThousands(response.rows_unchanged()) << " unchanged; data version "
+  std::cout << "uploaded " << args.file << ": " << FormatInt(response.rows_read()) << " rows read, "
+            << FormatInt(response.rows_inserted()) << " inserted, "
+            << FormatInt(response.rows_replaced()) << " replaced, "
+            << FormatInt(response.rows_unchanged()) << " unchanged; data version "
             << response.data_version() << "\n";
   return kExitOk;
 }
