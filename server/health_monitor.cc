@@ -1,7 +1,6 @@
 #include "server/health_monitor.h"
 
 #include <memory>
-
 #include <pqxx/pqxx>
 
 #include "server/log.h"

@@ -5,12 +5,12 @@
 #ifndef TEAMS_SERVER_HEALTH_MONITOR_H_
 #define TEAMS_SERVER_HEALTH_MONITOR_H_
 
+#include <grpcpp/health_check_service_interface.h>
+
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"

@@ -59,22 +59,19 @@ grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
   int64_t bytes = 0;
   const grpc::Status status = Upload(*caller, context, reader, response, &dataset_name, &bytes);
   if (metrics_ != nullptr) {
-    const char* outcome = status.ok() ? "applied"
-                          : status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
-                              ? "rejected"
-                              : "failed";
+    const char* outcome = status.ok()                                                 ? "applied"
+                          : status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? "rejected"
+                                                                                      : "failed";
     metrics_->RecordUpload(dataset_name, outcome, bytes, response->rows_inserted(),
                            response->rows_replaced(), response->rows_unchanged());
   }
   return status;
 }
 
-grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller,
-                                       grpc::ServerContext* context,
+grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller, grpc::ServerContext* context,
                                        grpc::ServerReader<v1::UploadDatasetRequest>* reader,
                                        v1::UploadDatasetResponse* response,
                                        std::string* dataset_name, int64_t* bytes) {
-
   v1::UploadDatasetRequest request;
   if (!reader->Read(&request)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,

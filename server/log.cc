@@ -1,10 +1,9 @@
 #include "server/log.h"
 
 #include <cstdio>
-
-#include "absl/strings/str_format.h"
 #include <iostream>
 
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"

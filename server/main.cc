@@ -78,8 +78,9 @@ int main(int argc, char** argv) {
   // (and late-arriving) calls are served for --drain-seconds, then Shutdown gives the calls
   // still running --shutdown-grace-seconds before cancelling them. A second signal skips the
   // drain.
-  LogJson("info", "draining", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
-                               {"drain_seconds", std::to_string(options.drain_seconds)}});
+  LogJson("info", "draining",
+          {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
+           {"drain_seconds", std::to_string(options.drain_seconds)}});
   (*server)->BeginDrain();
   {
     struct timespec ts {};

@@ -1,11 +1,11 @@
 #include "server/metrics.h"
 
-#include <chrono>
-#include <vector>
-
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
 #include <prometheus/metric_family.h>
+
+#include <chrono>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -39,8 +39,7 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
     std::tie(service_, method_) = SplitMethodPath(info->method());
   }
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       start_ = std::chrono::steady_clock::now();
       metrics_->RecordStarted(service_, method_, type_);
     }
@@ -98,8 +97,8 @@ class PoolCollectable final : public prometheus::Collectable {
                                      "Calls waiting for a database connection",
                                      prometheus::MetricType::Gauge,
                                      {}};
-    prometheus::MetricFamily size{"teams_db_pool_size", "Configured pool size",
-                                  prometheus::MetricType::Gauge, {}};
+    prometheus::MetricFamily size{
+        "teams_db_pool_size", "Configured pool size", prometheus::MetricType::Gauge, {}};
     prometheus::MetricFamily opened{"teams_db_pool_opened_total",
                                     "Database connections opened",
                                     prometheus::MetricType::Counter,
@@ -135,10 +134,9 @@ class PoolCollectable final : public prometheus::Collectable {
 }  // namespace
 
 const std::vector<double>& HandlingSecondsBuckets() {
-  static const std::vector<double> kBuckets = {0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003,
-                                               0.004,   0.005,  0.0075, 0.01,  0.025, 0.05,
-                                               0.1,     0.25,   0.5,    1,     2.5,   5,
-                                               10,      30,     60};
+  static const std::vector<double> kBuckets = {0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004,
+                                               0.005,   0.0075, 0.01,  0.025,  0.05,  0.1,   0.25,
+                                               0.5,     1,      2.5,   5,      10,    30,    60};
   return kBuckets;
 }
 
@@ -191,8 +189,7 @@ absl::Status ServerMetrics::StartHttp(const std::string& listen) {
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(listen, 2);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen, ": ",
-                                               e.what()));
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
   }
   exposer_->RegisterCollectable(registry_);
   exposer_->RegisterCollectable(pools_);

@@ -4,16 +4,16 @@
 #ifndef TEAMS_SERVER_METRICS_H_
 #define TEAMS_SERVER_METRICS_H_
 
-#include <cstdint>
-#include <memory>
-#include <string>
-
 #include <grpcpp/support/server_interceptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -52,8 +52,8 @@ class ServerMetrics {
   // Called by the interceptor.
   void RecordStarted(const std::string& service, const std::string& method,
                      const std::string& type);
-  void RecordHandled(const std::string& service, const std::string& method,
-                     const std::string& type, int code, double seconds);
+  void RecordHandled(const std::string& service, const std::string& method, const std::string& type,
+                     int code, double seconds);
 
   prometheus::Registry& registry() { return *registry_; }
 

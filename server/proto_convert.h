@@ -6,8 +6,8 @@
 #include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "storage/ingest/usage_row.h"
 
 namespace teams_usage::server {

@@ -2,10 +2,9 @@
 #ifndef TEAMS_SERVER_SERVER_OPTIONS_H_
 #define TEAMS_SERVER_SERVER_OPTIONS_H_
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace teams_usage::server {
 
@@ -26,15 +25,15 @@ struct ServerOptions {
 
   // Operations.
   std::string metrics_listen = "127.0.0.1:9464";  // Prometheus /metrics; empty: off
-  int drain_seconds = 10;  // after SIGTERM: NOT_SERVING, in-flight calls go on this long
+  int drain_seconds = 10;           // after SIGTERM: NOT_SERVING, in-flight calls go on this long
   int shutdown_grace_seconds = 10;  // then Shutdown(deadline) cancels what is left
-  int health_check_interval_ms = 1000;  // database check behind the health status
-  int max_concurrent_calls = 256;  // past it, new calls get RESOURCE_EXHAUSTED
+  int health_check_interval_ms = 1000;   // database check behind the health status
+  int max_concurrent_calls = 256;        // past it, new calls get RESOURCE_EXHAUSTED
   int max_connection_age_seconds = 300;  // so clients rebalance across replicas
-  int keepalive_seconds = 30;  // HTTP/2 keepalive pings to idle clients
-  std::string tls_cert_file;       // server certificate chain (PEM); with the key: TLS
-  std::string tls_key_file;        // its private key (PEM)
-  std::string tls_client_ca_file;  // CA bundle: clients must present a certificate (mTLS)
+  int keepalive_seconds = 30;            // HTTP/2 keepalive pings to idle clients
+  std::string tls_cert_file;             // server certificate chain (PEM); with the key: TLS
+  std::string tls_key_file;              // its private key (PEM)
+  std::string tls_client_ca_file;        // CA bundle: clients must present a certificate (mTLS)
 };
 
 // Registers the flags on `app` (and on its `migrate` subcommand where they apply).

@@ -92,7 +92,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
     const ServerOptions& options) {
   if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
     if (!options.tls_client_ca_file.empty()) {
-      return absl::InvalidArgumentError("--tls-client-ca-file needs --tls-cert-file and --tls-key-file");
+      return absl::InvalidArgumentError(
+          "--tls-client-ca-file needs --tls-cert-file and --tls-key-file");
     }
     return grpc::InsecureServerCredentials();
   }
@@ -153,13 +154,11 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   auth_options.policy = std::make_shared<const auth::AccessPolicy>(*std::move(policy));
   auth_options.audit = std::make_shared<auth::JsonLinesAuditSink>();
 
-  CallerGuard guard = [](grpc::ServerContextBase* context) {
-    return auth::RequireCaller(context);
-  };
+  CallerGuard guard = [](grpc::ServerContextBase* context) { return auth::RequireCaller(context); };
   IngestLimits limits;
   limits.max_upload_bytes = options.max_upload_bytes;
   running->ingest_ = std::make_unique<IngestServiceImpl>(running->pool_.get(), guard, limits,
-                                                        running->metrics_.get());
+                                                         running->metrics_.get());
   auto page_tokens = PageTokens(options.page_token_secret_file);
   if (!page_tokens.ok()) return page_tokens.status();
   report::ReportStoreOptions report_options;

@@ -6,12 +6,9 @@ namespace teams_usage::storage {
 
 constexpr size_t kMaxReportedErrors = 20;
 
-absl::StatusOr<std::unique_ptr<Uploader>> Uploader::Begin(ConnectionPool& pool,
-                                                          std::string partner_id,
-                                                          ingest::Dataset dataset,
-                                                          ingest::FileFormat format,
-                                                          absl::Time deadline,
-                                                          absl::Time call_deadline) {
+absl::StatusOr<std::unique_ptr<Uploader>> Uploader::Begin(
+    ConnectionPool& pool, std::string partner_id, ingest::Dataset dataset,
+    ingest::FileFormat format, absl::Time deadline, absl::Time call_deadline) {
   auto lease = pool.Acquire(deadline);
   if (!lease.ok()) return lease.status();
   std::unique_ptr<Uploader> uploader(new Uploader());

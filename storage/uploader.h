@@ -21,13 +21,10 @@ class Uploader {
   // Leases a connection (waiting until `deadline`) and starts the upload for `partner_id`, whose
   // database work must end by `call_deadline` (DEADLINE_EXCEEDED otherwise, nothing applied); rows
   // naming another PGAMpnID are row errors.
-  static absl::StatusOr<std::unique_ptr<Uploader>> Begin(ConnectionPool& pool,
-                                                         std::string partner_id,
-                                                         ingest::Dataset dataset,
-                                                         ingest::FileFormat format,
-                                                         absl::Time deadline,
-                                                         absl::Time call_deadline =
-                                                             absl::InfiniteFuture());
+  static absl::StatusOr<std::unique_ptr<Uploader>> Begin(
+      ConnectionPool& pool, std::string partner_id, ingest::Dataset dataset,
+      ingest::FileFormat format, absl::Time deadline,
+      absl::Time call_deadline = absl::InfiniteFuture());
   ~Uploader();
 
   // INVALID_ARGUMENT as soon as the maximum number of reported row errors is reached (there is

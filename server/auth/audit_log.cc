@@ -51,8 +51,8 @@ std::string FormatAuditJson(const AuditRecord& r) {
     out.append(",\"reason\":");
     server::AppendJsonString(r.reason, &out);
   }
-  absl::StrAppend(&out, ",\"code\":", r.grpc_code, ",\"code_name\":\"", server::GrpcCodeName(r.grpc_code),
-                  "\"");
+  absl::StrAppend(&out, ",\"code\":", r.grpc_code, ",\"code_name\":\"",
+                  server::GrpcCodeName(r.grpc_code), "\"");
   absl::StrAppendFormat(&out, ",\"latency_ms\":%.3f}", r.latency_ms);
   return out;
 }

@@ -73,7 +73,6 @@ void LogAuthEvent(std::string_view level, std::string_view message);
 // server that has its own logger.
 void SetAuthEventLogger(std::function<void(std::string_view level, std::string_view message)>);
 
-
 }  // namespace teams_usage::auth
 
 #endif  // TEAMS_SERVER_AUTH_AUDIT_LOG_H_

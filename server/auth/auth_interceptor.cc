@@ -1,26 +1,25 @@
 #include "server/auth/auth_interceptor.h"
 
-#include <cstdio>
-#include <random>
-
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/interceptor.h>
 #include <grpcpp/support/string_ref.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <map>
+#include <random>
 #include <string>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "server/auth/string_view_compat.h"
-#include "absl/strings/ascii.h"
 #include "server/status_mapping.h"
 
 namespace teams_usage::auth {

@@ -1,7 +1,5 @@
 #include "server/auth/dev_token.h"
 
-#include "server/log.h"
-
 #include <jwt.h>
 
 #include <cerrno>
@@ -12,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/auth/audit_log.h"
+#include "server/log.h"
 
 namespace teams_usage::auth {
 namespace {

@@ -194,8 +194,7 @@ template <typename Result, typename Body>
 absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_data_version,
                                   const ReportStoreOptions& options, ResultCache* cache,
                                   const std::string& partner_id, const ValidFilter& filter,
-                                  absl::Time effective_deadline, const CallSpec& call,
-                                  Body&& body);
+                                  absl::Time effective_deadline, const CallSpec& call, Body&& body);
 
 template <typename Result, typename Body>
 absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportStoreOptions& options,

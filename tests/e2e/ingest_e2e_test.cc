@@ -250,19 +250,17 @@ namespace {
 
 TEST(MigrateCommandE2eTest, AppliesPendingMigrationsAndExits) {
   auto db = testing::TestDatabase::Create("migrate_command_e2e", /*migrate=*/false);
-  const auto first = testing::RunCommand(
-      {testing::BinaryPath("server/teams-report-server"), "migrate", "--db-url",
-       db->service_url()});
+  const auto first = testing::RunCommand({testing::BinaryPath("server/teams-report-server"),
+                                          "migrate", "--db-url", db->service_url()});
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_THAT(first.out, ::testing::HasSubstr("\"applied\":\"1,2,3"));
-  const auto second = testing::RunCommand(
-      {testing::BinaryPath("server/teams-report-server"), "migrate", "--db-url",
-       db->service_url()});
+  const auto second = testing::RunCommand({testing::BinaryPath("server/teams-report-server"),
+                                           "migrate", "--db-url", db->service_url()});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_THAT(second.out, ::testing::HasSubstr("\"applied\":\"\""));
-  const auto unreachable = testing::RunCommand(
-      {testing::BinaryPath("server/teams-report-server"), "migrate", "--db-url",
-       "postgresql://nobody@127.0.0.1:1/none"});
+  const auto unreachable =
+      testing::RunCommand({testing::BinaryPath("server/teams-report-server"), "migrate", "--db-url",
+                           "postgresql://nobody@127.0.0.1:1/none"});
   EXPECT_EQ(unreachable.exit_code, 1);
   EXPECT_THAT(unreachable.out, ::testing::HasSubstr("migration failed"));
 }

@@ -1,12 +1,12 @@
 // Tenant isolation through the API: partner B's tokens, with every role that may read, never see
 // partner A's data through any report RPC or the export, and a page token minted for A is
 // refused to B.
-#include <random>
-#include <tuple>
-
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
+#include <random>
+#include <tuple>
 
 #include "absl/time/clock.h"
 #include "server/auth/dev_token.h"
@@ -60,8 +60,7 @@ class IsolationE2eTest : public ::testing::Test {
     db_ = testing::TestDatabase::Create("isolation_e2e", /*migrate=*/false).release();
     dir_ = new testing::TempDir();
     server_ = new testing::ServerProcess(
-        {"--db-url", db_->service_url(), "--jwt-hs256-secret-file",
-         dir_->Write("secret", kSecret)},
+        {"--db-url", db_->service_url(), "--jwt-hs256-secret-file", dir_->Write("secret", kSecret)},
         dir_->path() + "/server.log");
     auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
     std::mt19937_64 rng(46);
@@ -84,10 +83,13 @@ class IsolationE2eTest : public ::testing::Test {
         rename(r.customer);
         r.app = std::string(prefix) + "-" + r.app;
       }
-      ASSERT_TRUE(Upload(channel, partner, v1::MEETINGS_AND_CALLS,
-                         testing::MeetingsFile(data.meetings)).ok());
-      ASSERT_TRUE(Upload(channel, partner, v1::WORKLOAD, testing::WorkloadFile(data.workload)).ok());
-      ASSERT_TRUE(Upload(channel, partner, v1::THIRD_PARTY_APPS, testing::AppsFile(data.apps)).ok());
+      ASSERT_TRUE(
+          Upload(channel, partner, v1::MEETINGS_AND_CALLS, testing::MeetingsFile(data.meetings))
+              .ok());
+      ASSERT_TRUE(
+          Upload(channel, partner, v1::WORKLOAD, testing::WorkloadFile(data.workload)).ok());
+      ASSERT_TRUE(
+          Upload(channel, partner, v1::THIRD_PARTY_APPS, testing::AppsFile(data.apps)).ok());
     }
   }
   static void TearDownTestSuite() {
@@ -137,7 +139,8 @@ TEST_F(IsolationE2eTest, PartnerBSeesOnlyItsOwnDataThroughEveryRpc) {
     }
     for (const auto& app : report_b.top_apps()) EXPECT_EQ(app.app_name().substr(0, 2), "B-");
     EXPECT_LE(report_b.summary().customers().value(), 3);
-    EXPECT_NE(report_b.summary().meeting_count().value(), report_a.summary().meeting_count().value());
+    EXPECT_NE(report_b.summary().meeting_count().value(),
+              report_a.summary().meeting_count().value());
 
     // The individual RPCs agree with B's report, so none of them mixed in A's rows.
     v1::Summary summary;

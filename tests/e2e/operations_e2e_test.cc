@@ -1,18 +1,17 @@
 // Operations, end to end with real processes on loopback: health follows the database (stopped
 // and restarted under calls), SIGTERM drains, metrics move, size limits answer with their codes,
 // and TLS / mutual TLS with certificates made here by openssl.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <gmock/gmock.h>
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -32,20 +31,19 @@ constexpr char kSecret[] = "an-operations-test-secret-of-at-least-32-bytes!";
 constexpr char kPartner[] = "4700001";
 
 std::string Token() {
-  auto token = auth::MintHs256Token(kSecret, "ops", kPartner, {"DATA_INGESTOR"},
-                                    "teams-usage-dev", "teams-usage-report", 600,
-                                    absl::ToUnixSeconds(absl::Now()));
+  auto token = auth::MintHs256Token(kSecret, "ops", kPartner, {"DATA_INGESTOR"}, "teams-usage-dev",
+                                    "teams-usage-report", 600, absl::ToUnixSeconds(absl::Now()));
   return token.ok() ? *token : "";
 }
 
 std::string SmallFile(const std::string& customer) {
-  return testing::MeetingsFile({{kPartner,
-                                 {customer, "t", "N", "US", "United States", "SMB", "Retail", "V",
-                                  "E"},
-                                 "2026-02-03",
-                                 "Meetings",
-                                 4,
-                                 1.5}});
+  return testing::MeetingsFile(
+      {{kPartner,
+        {customer, "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
+        "2026-02-03",
+        "Meetings",
+        4,
+        1.5}});
 }
 
 // One upload over `channel`; the status.
@@ -105,7 +103,8 @@ class OperationsE2eTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(pg_->Start());  // a no-op when running; a test may have stopped it
     const std::string db =
-        "teams_usage_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
+        "teams_usage_" +
+        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name());
     pqxx::connection conn(pg_->admin_url());
     pqxx::nontransaction tx(conn);
     tx.exec("CREATE DATABASE " + tx.quote_name(db) + " OWNER teams");
@@ -114,8 +113,9 @@ class OperationsE2eTest : public ::testing::Test {
   }
   std::unique_ptr<testing::ServerProcess> StartServer(std::vector<std::string> extra = {},
                                                       bool plaintext = true) {
-    std::vector<std::string> args = {"--db-url", db_url_, "--jwt-hs256-secret-file", secret_,
-                                     "--health-check-interval-ms", "200"};
+    std::vector<std::string> args = {
+        "--db-url", db_url_, "--jwt-hs256-secret-file", secret_, "--health-check-interval-ms",
+        "200"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto server =
         std::make_unique<testing::ServerProcess>(args, dir_.path() + "/server.log", plaintext);
@@ -147,16 +147,18 @@ TEST_F(OperationsE2eTest, HealthAndCallsFollowADatabaseRestart) {
       const grpc::Status s = UploadOnce(channel, SmallFile("L" + std::to_string(i++ % 5)));
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (s.ok()) ++ok;
-      else if (s.error_code() == grpc::StatusCode::UNAVAILABLE && seconds < 5) ++unavailable;
-      else ++other;
+      if (s.ok())
+        ++ok;
+      else if (s.error_code() == grpc::StatusCode::UNAVAILABLE && seconds < 5)
+        ++unavailable;
+      else
+        ++other;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
   ASSERT_TRUE(pg_->Stop());
   EXPECT_GE(SecondsUntil([&] { return Health(channel) == HealthResponse::NOT_SERVING; }, 5), 0);
-  EXPECT_EQ(Health(channel, "teams_usage.v1.TeamsUsageReportService"),
-            HealthResponse::NOT_SERVING);
+  EXPECT_EQ(Health(channel, "teams_usage.v1.TeamsUsageReportService"), HealthResponse::NOT_SERVING);
   const grpc::Status down = UploadOnce(channel, SmallFile("A2"));
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
 
@@ -209,9 +211,9 @@ TEST_F(OperationsE2eTest, SigtermDrainsInFlightCallsThenStops) {
   pqxx::connection conn(db_url_);
   pqxx::work tx(conn);
   tx.exec("SELECT set_config('app.partner_id', '4700001', true)");
-  EXPECT_EQ(tx.exec1("SELECT count(*) FROM meetings_calls_daily WHERE customer_id = 'D1'")[0]
-                .as<int>(),
-            1);
+  EXPECT_EQ(
+      tx.exec1("SELECT count(*) FROM meetings_calls_daily WHERE customer_id = 'D1'")[0].as<int>(),
+      1);
 }
 
 TEST_F(OperationsE2eTest, MetricsMoveAndLimitsAnswerWithTheirCodes) {
@@ -228,10 +230,12 @@ TEST_F(OperationsE2eTest, MetricsMoveAndLimitsAnswerWithTheirCodes) {
   ASSERT_TRUE(UploadOnce(channel, SmallFile("M2")).ok());
   const std::string after = testing::HttpGet(server->metrics_port(), "/metrics");
   EXPECT_EQ(testing::MetricValue(after, handled_ok), ok_before + 2);
-  EXPECT_GE(testing::MetricValue(
-                after, "teams_ingest_rows_total{dataset=\"MEETINGS_AND_CALLS\",result=\"inserted\"}"),
-            2);
-  EXPECT_THAT(after, HasSubstr("grpc_server_handling_seconds_bucket{grpc_method=\"UploadDataset\""));
+  EXPECT_GE(
+      testing::MetricValue(
+          after, "teams_ingest_rows_total{dataset=\"MEETINGS_AND_CALLS\",result=\"inserted\"}"),
+      2);
+  EXPECT_THAT(after,
+              HasSubstr("grpc_server_handling_seconds_bucket{grpc_method=\"UploadDataset\""));
   EXPECT_THAT(after, HasSubstr("le=\"0.001\""));
 
   // A message over the 8 MiB receive limit.
@@ -244,8 +248,11 @@ TEST_F(OperationsE2eTest, UploadLargerThanTheLimitIsRefusedWhole) {
   auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
   std::vector<testing::MeetingsRow> rows;
   for (int d = 1; d <= 20; ++d) {
-    rows.push_back({kPartner, {"B1", "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
-                    "2026-02-" + std::string(d < 10 ? "0" : "") + std::to_string(d), "Calls", d,
+    rows.push_back({kPartner,
+                    {"B1", "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
+                    "2026-02-" + std::string(d < 10 ? "0" : "") + std::to_string(d),
+                    "Calls",
+                    d,
                     0.5});
   }
   const grpc::Status s = UploadOnce(channel, testing::MeetingsFile(rows));
@@ -269,8 +276,8 @@ TEST_F(OperationsE2eTest, TlsAndMutualTls) {
     dir_.Write(name + ".ext", name == "server" ? "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
                                                : "extendedKeyUsage=clientAuth\n");
     ASSERT_TRUE(Openssl("x509 -req -in " + d + "/" + name + ".csr -CA " + d + "/ca.pem -CAkey " +
-                        d + "/ca.key -CAcreateserial -days 2 -extfile " + ext + " -out " + d +
-                        "/" + name + ".pem"));
+                        d + "/ca.key -CAcreateserial -days 2 -extfile " + ext + " -out " + d + "/" +
+                        name + ".pem"));
   }
   auto server = StartServer({"--tls-cert-file", d + "/server.pem", "--tls-key-file",
                              d + "/server.key", "--tls-client-ca-file", d + "/ca.pem"},
@@ -364,9 +371,12 @@ TEST_F(OperationsE2eTest, CallsPastTheConcurrencyLimitAreResourceExhausted) {
     writers[i]->Write(req);
     writers[i]->WritesDone();
     const grpc::Status s = writers[i]->Finish();
-    if (s.ok()) ++ok;
-    else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
-    else ++other;
+    if (s.ok())
+      ++ok;
+    else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+      ++exhausted;
+    else
+      ++other;
   }
   EXPECT_GT(exhausted, 0);
   EXPECT_GT(ok, 0);
@@ -388,8 +398,8 @@ bool MakeCaAndServerCert(const std::string& dir, const std::string& prefix) {
   std::ofstream(p + "ext") << "subjectAltName=IP:127.0.0.1\n";
   return Openssl("req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + prefix + "ca -keyout " +
                  p + "ca.key -out " + p + "ca.pem") &&
-         Openssl("req -newkey rsa:2048 -nodes -subj /CN=server -keyout " + p +
-                 "server.key -out " + p + "server.csr") &&
+         Openssl("req -newkey rsa:2048 -nodes -subj /CN=server -keyout " + p + "server.key -out " +
+                 p + "server.csr") &&
          Openssl("x509 -req -in " + p + "server.csr -CA " + p + "ca.pem -CAkey " + p +
                  "ca.key -CAcreateserial -days 2 -extfile " + p + "ext -out " + p + "server.pem");
 }
@@ -400,25 +410,25 @@ TEST_F(OperationsE2eTest, TlsCertificatesAreReloadedWhenTheyChange) {
   ASSERT_TRUE(MakeCaAndServerCert(d, "new-"));
   std::filesystem::copy_file(d + "/old-server.pem", d + "/server.pem");
   std::filesystem::copy_file(d + "/old-server.key", d + "/server.key");
-  auto server = StartServer({"--tls-cert-file", d + "/server.pem", "--tls-key-file",
-                             d + "/server.key"},
-                            /*plaintext=*/false);
+  auto server =
+      StartServer({"--tls-cert-file", d + "/server.pem", "--tls-key-file", d + "/server.key"},
+                  /*plaintext=*/false);
   const auto trusting = [&](const std::string& ca) {
     grpc::SslCredentialsOptions o;
     o.pem_root_certs = testing::ReadFile(d + "/" + ca);
     return grpc::CreateChannel(server->address(), grpc::SslCredentials(o));
   };
-  EXPECT_GE(SecondsUntil([&] { return Health(trusting("old-ca.pem")) == HealthResponse::SERVING; },
-                         10),
-            0);
+  EXPECT_GE(
+      SecondsUntil([&] { return Health(trusting("old-ca.pem")) == HealthResponse::SERVING; }, 10),
+      0);
   // Rotate: the new pair replaces the files in place (as a Secret update does).
   std::filesystem::copy_file(d + "/new-server.pem", d + "/server.pem",
                              std::filesystem::copy_options::overwrite_existing);
   std::filesystem::copy_file(d + "/new-server.key", d + "/server.key",
                              std::filesystem::copy_options::overwrite_existing);
-  EXPECT_GE(SecondsUntil([&] { return Health(trusting("new-ca.pem")) == HealthResponse::SERVING; },
-                         15),
-            0)
+  EXPECT_GE(
+      SecondsUntil([&] { return Health(trusting("new-ca.pem")) == HealthResponse::SERVING; }, 15),
+      0)
       << "the new certificate was not picked up without a restart";
   EXPECT_EQ(Health(trusting("old-ca.pem")), HealthResponse::UNKNOWN);
 }

@@ -1,11 +1,11 @@
 // Reads from a real streaming replica (pg_basebackup on loopback): the report store answers from
 // the replica, never with a data_version older than the primary's at the start of the call (a
 // lagging replica is bypassed), and falls back to the primary when the replica is down.
-#include <chrono>
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "absl/time/clock.h"
 #include "storage/migrations.h"
@@ -22,8 +22,7 @@ constexpr char kPartner[] = "4500001";
 
 std::string MeetingsFile(int64_t count) {
   return testing::MeetingsFile({{kPartner,
-                                 {"R1", "t", "N", "US", "United States", "SMB", "Retail", "V",
-                                  "E"},
+                                 {"R1", "t", "N", "US", "United States", "SMB", "Retail", "V", "E"},
                                  "2026-05-04",
                                  "Meetings",
                                  count,

@@ -193,10 +193,9 @@ PrivatePostgres::~PrivatePostgres() { Stop(); }
 bool PrivatePostgres::Start() {
   const std::string data = dir_.path() + "/data";
   if (access((data + "/postmaster.pid").c_str(), F_OK) == 0) return true;  // running
-  const auto result = RunCommand(
-      {"/bin/bash", "-c",
-       "source " + SourcePath("scripts/lib/pg.sh") + " && pg_start " + data + " " +
-           std::to_string(port_) + " fsync=off"});
+  const auto result = RunCommand({"/bin/bash", "-c",
+                                  "source " + SourcePath("scripts/lib/pg.sh") + " && pg_start " +
+                                      data + " " + std::to_string(port_) + " fsync=off"});
   return result.exit_code == 0;
 }
 
