@@ -499,6 +499,24 @@ void WriteExportRow(DelimitedWriter& w, ingest::Dataset dataset, const std::stri
   w.EndRecord();
 }
 
+// Decodes the request's page token (if any) into `call->position`.
+absl::Status ReadPagePosition(const PageTokenCodec& codec, const PageRequest& page,
+                              const std::string& fingerprint, CallSpec* call) {
+  if (page.page_token.empty()) return absl::OkStatus();
+  auto decoded = codec.Decode(page.page_token, fingerprint);
+  if (!decoded.ok()) return decoded.status();
+  call->position = *decoded;
+  return absl::OkStatus();
+}
+
+// The token of the page after the `count` rows that start at `offset`; empty after the last.
+std::string NextPageToken(const PageTokenCodec& codec, const std::string& fingerprint,
+                          int64_t data_version, int64_t offset, size_t count, int64_t total) {
+  const int64_t next = offset + static_cast<int64_t>(count);
+  if (count == 0 || next >= total) return "";
+  return codec.Encode(fingerprint, {data_version, next});
+}
+
 }  // namespace
 
 ReportStore::ReportStore(storage::ConnectionPool* pool, ReportStoreOptions options)
@@ -578,10 +596,9 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string
       RequestFingerprint({"ListTopCustomers", partner_id, CanonicalFilter(filter),
                           std::to_string(static_cast<int>(metric))});
   CallSpec call{"listing the top customers", "ListTopCustomers", "", std::nullopt};
-  if (!page.page_token.empty()) {
-    auto decoded = options_.page_tokens->Decode(page.page_token, fingerprint);
-    if (!decoded.ok()) return decoded.status();
-    call.position = *decoded;
+  if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
+      !read.ok()) {
+    return read;
   }
   const int64_t offset = call.position.has_value() ? call.position->offset : 0;
   call.key_extra = absl::StrCat(static_cast<int>(metric), "|", page.page_size, "|", offset);
@@ -594,11 +611,9 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string
         TopCustomersPage result;
         result.range = context.range;
         result.total_size = ranking.total;
-        const int64_t next = offset + static_cast<int64_t>(ranking.customers.size());
-        if (!ranking.customers.empty() && next < ranking.total) {
-          result.next_page_token =
-              options_.page_tokens->Encode(fingerprint, {context.range.data_version, next});
-        }
+        result.next_page_token =
+            NextPageToken(*options_.page_tokens, fingerprint, context.range.data_version, offset,
+                          ranking.customers.size(), ranking.total);
         result.customers = std::move(ranking.customers);
         return result;
       });
@@ -611,10 +626,9 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
   const std::string fingerprint =
       RequestFingerprint({"ListApps", partner_id, CanonicalFilter(filter), customer_id});
   CallSpec call{"listing the apps", "ListApps", "", std::nullopt};
-  if (!page.page_token.empty()) {
-    auto decoded = options_.page_tokens->Decode(page.page_token, fingerprint);
-    if (!decoded.ok()) return decoded.status();
-    call.position = *decoded;
+  if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
+      !read.ok()) {
+    return read;
   }
   const int64_t offset = call.position.has_value() ? call.position->offset : 0;
   call.key_extra =
@@ -628,11 +642,9 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
         AppsPage result;
         result.range = context.range;
         result.total_size = ranking.total;
-        const int64_t next = offset + static_cast<int64_t>(ranking.apps.size());
-        if (!ranking.apps.empty() && next < ranking.total) {
-          result.next_page_token =
-              options_.page_tokens->Encode(fingerprint, {context.range.data_version, next});
-        }
+        result.next_page_token =
+            NextPageToken(*options_.page_tokens, fingerprint, context.range.data_version, offset,
+                          ranking.apps.size(), ranking.total);
         result.apps = std::move(ranking.apps);
         return result;
       });
