@@ -324,21 +324,8 @@ absl::Status UploadWriter::Add(const UsageRow& row) {
   }
   out.push_back('\n');
 
+  // The other customer attributes were validated by the parser and are encoded at commit.
   const CustomerAttributes& c = row.customer;
-  for (const auto& [value, column] :
-       {std::pair<const std::string&, const char*>{c.customer_tenant_id, "CustomerTenantId"},
-        {c.name, "CustomerName"},
-        {c.country_code, "CustomerCountryCode"},
-        {c.country, "CustomerCountry"},
-        {c.segment, "CustomerSegment"},
-        {c.industry, "IndustryName"},
-        {c.vertical, "VerticalName"},
-        {c.eou, "EOU"}}) {
-    if (!ingest::IsStorableText(value)) {
-      row_errors_.push_back(RowError{row.line, column, "not valid UTF-8 text"});
-      ok = false;
-    }
-  }
   if (!ok) {
     out.resize(start);
     impl.failed = true;
@@ -424,7 +411,7 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
         for (const std::string* v :
              {&c.customer_id, &c.customer_tenant_id, &c.name, &c.country_code, &c.country,
               &c.segment, &c.industry, &c.vertical, &c.eou}) {
-          ingest::AppendCopyText(&out, *v);  // validated in Add()
+          ingest::AppendCopyText(&out, *v);  // the parser admits only storable text
           out.push_back('\t');
         }
         out.back() = '\n';
