@@ -142,10 +142,15 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::st
 }
 
 int ServerProcess::metrics_port() const {
-  const std::string log = ReadFile(log_path_);
+  // The "serving" line is logged just after the health status turns SERVING: wait for it.
   const std::string key = "\"metrics_port\":\"";
-  const size_t at = log.find(key);
-  return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + key.size());
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string log = ReadFile(log_path_);
+    const size_t at = log.find(key);
+    if (at != std::string::npos) return std::atoi(log.c_str() + at + key.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
 }
 
 int ServerProcess::Stop() {
