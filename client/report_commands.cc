@@ -1,11 +1,18 @@
 #include "client/report_commands.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <set>
 
+#include "client/html_report.h"
+#include "client/table.h"
 #include "client/terminal.h"
 #include "teams_usage/v1/teams_usage.grpc.pb.h"
 
@@ -221,7 +228,138 @@ int RunApps(const Context& c, const std::string& customer_id, const PageArgs& pa
   return Print(RenderApps(response, FirstRank(page), c.Render()));
 }
 
-int RunReport(const Context& c, int32_t top_customers, int32_t top_apps) {
+// --html FILE and --svg-dir DIR of `report`: the page and the section pictures, instead of the
+// printed report.
+struct PictureArgs {
+  std::string html;
+  std::string svg_dir;
+  bool any() const { return !html.empty() || !svg_dir.empty(); }
+};
+
+// Checked before the call, so that a mistyped path costs no request: exit code 2.
+bool CheckPictureArgs(const PictureArgs& args) {
+  if (!args.html.empty()) {
+    struct stat st {};
+    if (stat(args.html.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      std::cerr << "teams-report: usage: --html " << args.html << " is a directory\n";
+      return false;
+    }
+    const size_t slash = args.html.rfind('/');
+    const std::string parent = slash == std::string::npos ? "." : args.html.substr(0, slash + 1);
+    if (stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      std::cerr << "teams-report: usage: --html " << args.html << ": no directory " << parent
+                << "\n";
+      return false;
+    }
+  }
+  if (!args.svg_dir.empty()) {
+    struct stat st {};
+    if (stat(args.svg_dir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+      std::cerr << "teams-report: usage: --svg-dir " << args.svg_dir << " is not a directory\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+// Writes `content` to a temporary file beside `path` and renames it over `path`, so a reader
+// never sees half a page; a device or a pipe (/dev/stdout) is written to directly. False, after
+// printing why, on any error.
+bool WriteWholeFile(const std::string& path, const std::string& content) {
+  const auto failed = [&path]() {
+    std::cerr << "teams-report: cannot write " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  };
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return failed();
+    const bool written = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    return (std::fclose(f) == 0 && written) || failed();
+  }
+  char* resolved = realpath(path.c_str(), nullptr);  // a symbolic link keeps pointing there
+  const std::string target = resolved != nullptr ? std::string(resolved) : path;
+  std::free(resolved);
+  std::string temp = target + ".partial-XXXXXX";
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) return failed();
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);  // as a plain create would
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  bool ok = done == content.size() && fsync(fd) == 0;
+  int error = ok ? 0 : errno;
+  if (close(fd) != 0 && ok) {
+    ok = false;
+    error = errno;
+  }
+  if (ok && std::rename(temp.c_str(), target.c_str()) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (ok) return true;
+  std::remove(temp.c_str());
+  errno = error == 0 ? EIO : error;  // a short write without an errno: the disk is full
+  return failed();
+}
+
+HtmlReportOptions PictureOptions(const FilterArgs& f) {
+  HtmlReportOptions options;
+  options.range_label = RangeLabel(f);
+  const auto join = [](const std::vector<std::string>& values) {
+    std::string out;
+    for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
+    return out;
+  };
+  if (!f.countries.empty()) options.filters.emplace_back("Countries", join(f.countries));
+  if (!f.segments.empty()) options.filters.emplace_back("Segments", join(f.segments));
+  if (!f.industries.empty()) options.filters.emplace_back("Industries", join(f.industries));
+  if (!f.customers.empty()) options.filters.emplace_back("Customers", join(f.customers));
+  return options;
+}
+
+CLI::Validator NotEmpty(const std::string& name) {
+  return CLI::Validator(
+      [](std::string& value) { return value.empty() ? std::string("empty path") : std::string(); },
+      name);
+}
+
+int WritePictures(const v1::TeamsUsageReport& report, const FilterArgs& filter,
+                  const PictureArgs& args) {
+  const HtmlReportOptions options = PictureOptions(filter);
+  if (!args.html.empty()) {
+    const std::string page = RenderHtmlReport(report, options);
+    if (!WriteWholeFile(args.html, page)) return kExitError;
+    std::cout << "wrote " << args.html << " (" << FormatInt(static_cast<int64_t>(page.size()))
+              << " bytes)\n";
+  }
+  if (!args.svg_dir.empty()) {
+    if (mkdir(args.svg_dir.c_str(), 0777) != 0 && errno != EEXIST) {
+      std::cerr << "teams-report: cannot create " << args.svg_dir << ": " << std::strerror(errno)
+                << "\n";
+      return kExitError;
+    }
+    int count = 0;
+    for (const SectionSvg& section : RenderSectionSvgs(report)) {
+      if (!WriteWholeFile(args.svg_dir + "/" + section.name + ".svg", section.svg)) {
+        return kExitError;
+      }
+      ++count;
+    }
+    std::cout << "wrote " << count << " SVG files to " << args.svg_dir << "\n";
+  }
+  return std::cout.flush() ? kExitOk : kExitError;
+}
+
+int RunReport(const Context& c, int32_t top_customers, int32_t top_apps,
+              const PictureArgs& pictures) {
+  if (!CheckPictureArgs(pictures)) return kExitUsage;
   auto stub = NewStub<v1::TeamsUsageReportService>(*c.connection);
   if (stub == nullptr) return kExitUsage;
   v1::GetReportRequest request;
@@ -236,6 +374,7 @@ int RunReport(const Context& c, int32_t top_customers, int32_t top_apps) {
           &code)) {
     return code;
   }
+  if (pictures.any()) return WritePictures(response, c.filter, pictures);
   return Print(RenderReport(response, c.Render()));
 }
 
@@ -388,8 +527,19 @@ void AddReportCommands(CLI::App& app, const ConnectionOptions* connection,
     cmd->add_option("--top-customers", *top_customers,
                     "how many top customers (by meetings); 0: the server's default, 10");
     cmd->add_option("--top-apps", *top_apps, "how many top apps; 0: the server's default, 10");
-    cmd->callback([c, top_customers, top_apps, run]() {
-      *run = [c, top_customers, top_apps]() { return RunReport(*c, *top_customers, *top_apps); };
+    auto pictures = std::make_shared<PictureArgs>();
+    cmd->add_option("--html", pictures->html,
+                    "write the report as one self-contained HTML page (charts, no script) to "
+                    "FILE instead of printing it")
+        ->check(NotEmpty("FILE"));
+    cmd->add_option("--svg-dir", pictures->svg_dir,
+                    "write one SVG per section (summary.svg, conversations-trend.svg, ...) into "
+                    "DIR (created if missing) instead of printing the report")
+        ->check(NotEmpty("DIR"));
+    cmd->callback([c, top_customers, top_apps, pictures, run]() {
+      *run = [c, top_customers, top_apps, pictures]() {
+        return RunReport(*c, *top_customers, *top_apps, *pictures);
+      };
     });
   }
 }

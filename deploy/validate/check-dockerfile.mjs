@@ -38,6 +38,9 @@ const TEST_ONLY = new Map([
   ["git", "not needed: the context is copied, not cloned"],
   ["openssl", "scripts (key generation)"],
   ["bc", "scripts (benchmark arithmetic)"],
+  ["chromium", "the browser test of the HTML report"],
+  ["libpng-dev", "the browser test (decodes its screenshot)"],
+  ["fonts-dejavu-core", "the browser test (fonts for the screenshot)"],
 ]);
 const BUILD_PACKAGE = /^(build-essential|cmake|make|ninja-build|gcc(-[0-9]+)?|g\+\+(-[0-9]+)?|cpp|clang.*|llvm.*|pkg-config|pkgconf|protobuf-compiler.*|git|curl|wget|postgresql(-[0-9]+)?|postgresql-client(-[0-9]+)?|libgtest.*|libgmock.*|libbenchmark.*)$|-dev$/;
 // Packages of bookworm-slim itself (priority required), which the final stage need not install.
