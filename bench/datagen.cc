@@ -109,7 +109,12 @@ const char* const kApps[] = {"Polly",
                              "Smartsheet",
                              "Power BI (3rd-party connector)",
                              "Workday"};
-constexpr int kAppCount = sizeof(kApps) / sizeof(kApps[0]);
+constexpr int kNamedApps = sizeof(kApps) / sizeof(kApps[0]);
+
+// The catalog's app `a`: the named ones, then numbered line-of-business apps.
+std::string AppName(int a) {
+  return a < kNamedApps ? kApps[a] : "Line-of-business app " + std::to_string(a + 1);
+}
 const char* const kNameParts[] = {"Contoso",   "Fabrikam",      "Northwind", "Tailspin",
                                   "Woodgrove", "Litware",       "Adatum",    "Proseware",
                                   "Wingtip",   "Lamna",         "Relecloud", "Alpine",
@@ -147,6 +152,9 @@ int main(int argc, char** argv) {
   std::string out_dir = ".";
   std::string format = "csv";
   uint64_t seed = 1;
+  double phone_system_share = 0.35;
+  int app_catalog = kNamedApps;
+  double app_adoption = 1;
   app.add_option("--partner", partner, "PGAMpnID of the partner")->capture_default_str();
   app.add_option("--customers", customers, "number of customers")
       ->check(CLI::Range(1, 1000000))
@@ -160,6 +168,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "tsv"}))
       ->capture_default_str();
   app.add_option("--seed", seed, "random seed")->capture_default_str();
+  // The largest partner of DESIGN.md §11 (≈12 M daily, 0.4 M workload, 1.3 M app rows at 10,000
+  // customers × 13 months): --phone-system-share 1 --apps 40 --app-adoption 1.8.
+  app.add_option("--phone-system-share", phone_system_share,
+                 "share of customers with phone systems (a PhoneSystems row every day)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  app.add_option("--apps", app_catalog, "third-party apps in the catalog")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  app.add_option("--app-adoption", app_adoption,
+                 "multiplier of each app's adoption probability (0.55 / (1 + a / 4) for app a)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const auto end = ParseIsoDate(end_date);
@@ -196,9 +217,9 @@ int main(int argc, char** argv) {
     c.eou = segment >= 2 ? "Enterprise Commercial" : "SMB";
     // Long tail: size ~ rank^-0.9, larger segments larger.
     c.size = 400.0 / std::pow(i + 1.0, 0.9) * (1 + segment * 0.5) * (0.7 + 0.6 * unit(rng));
-    c.phone_system = unit(rng) < 0.35;
-    for (int a = 0; a < kAppCount; ++a) {
-      if (unit(rng) < 0.55 / (1 + a * 0.25)) c.apps.push_back(a);
+    c.phone_system = unit(rng) < phone_system_share;
+    for (int a = 0; a < app_catalog; ++a) {
+      if (unit(rng) < app_adoption * 0.55 / (1 + a * 0.25)) c.apps.push_back(a);
     }
   }
 
@@ -267,7 +288,7 @@ int main(int argc, char** argv) {
         for (int a : c.apps) {
           out.Customer(partner, c);
           out.Field(key);
-          out.Field(kApps[a]);
+          out.Field(AppName(a));
           out.Int(static_cast<long long>(c.size * 0.3 / (1 + a * 0.3) * (0.8 + 0.4 * unit(rng))));
           out.End();
         }

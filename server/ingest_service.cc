@@ -47,8 +47,13 @@ grpc::Status RejectFile(grpc::ServerContext* context, const absl::Status& status
 }  // namespace
 
 IngestServiceImpl::IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard,
-                                     IngestLimits limits, ServerMetrics* metrics)
-    : pool_(pool), guard_(std::move(guard)), limits_(limits), metrics_(metrics) {}
+                                     IngestLimits limits, ServerMetrics* metrics,
+                                     storage::DataVersionTracker* versions)
+    : pool_(pool),
+      guard_(std::move(guard)),
+      limits_(limits),
+      metrics_(metrics),
+      versions_(versions) {}
 
 grpc::Status IngestServiceImpl::UploadDataset(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::UploadDatasetRequest>* reader,
@@ -72,6 +77,9 @@ grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller, grpc::Serv
                                        grpc::ServerReader<v1::UploadDatasetRequest>* reader,
                                        v1::UploadDatasetResponse* response,
                                        std::string* dataset_name, int64_t* bytes) {
+  // Taken before the upload's transaction begins, so that the version it commits may be learnt.
+  const storage::DataVersionTracker::Ticket ticket =
+      versions_ != nullptr ? versions_->Begin() : storage::DataVersionTracker::Ticket{};
   v1::UploadDatasetRequest request;
   if (!reader->Read(&request)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -127,6 +135,7 @@ grpc::Status IngestServiceImpl::Upload(const auth::Principal& caller, grpc::Serv
   response->set_rows_replaced(result->rows_replaced);
   response->set_rows_unchanged(result->rows_unchanged);
   response->set_data_version(result->data_version);
+  if (versions_ != nullptr) versions_->Learn(ticket, caller.partner_id, result->data_version);
   return grpc::Status::OK;
 }
 

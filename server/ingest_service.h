@@ -6,6 +6,7 @@
 
 #include "server/caller.h"
 #include "server/metrics.h"
+#include "storage/data_version_tracker.h"
 #include "storage/pool.h"
 #include "teams_usage/v1/teams_usage.grpc.pb.h"
 
@@ -19,9 +20,11 @@ struct IngestLimits {
 
 class IngestServiceImpl final : public teams_usage::v1::TeamsUsageIngestService::Service {
  public:
-  // `metrics` may be null.
+  // `metrics` and `versions` may be null. `versions` learns each upload's new data_version before
+  // the upload's RPC returns, so this process's cached reports never lag its own uploads.
   IngestServiceImpl(storage::ConnectionPool* pool, CallerGuard guard, IngestLimits limits = {},
-                    ServerMetrics* metrics = nullptr);
+                    ServerMetrics* metrics = nullptr,
+                    storage::DataVersionTracker* versions = nullptr);
 
   grpc::Status UploadDataset(grpc::ServerContext* context,
                              grpc::ServerReader<teams_usage::v1::UploadDatasetRequest>* reader,
@@ -37,6 +40,7 @@ class IngestServiceImpl final : public teams_usage::v1::TeamsUsageIngestService:
   CallerGuard guard_;
   IngestLimits limits_;
   ServerMetrics* metrics_;
+  storage::DataVersionTracker* versions_;
 };
 
 }  // namespace teams_usage::server

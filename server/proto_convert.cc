@@ -23,7 +23,7 @@ absl::StatusOr<ingest::Dataset> DatasetFromProto(int value, absl::string_view fi
   }
 }
 
-absl::Time DeadlineOf(const grpc::ServerContext* context) {
+absl::Time DeadlineOf(const grpc::ServerContextBase* context) {
   const auto deadline = context->deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
   return absl::FromChrono(deadline);

@@ -16,7 +16,7 @@ namespace teams_usage::server {
 absl::StatusOr<ingest::Dataset> DatasetFromProto(int value, absl::string_view field);
 
 // The caller's deadline; absl::InfiniteFuture() when it set none.
-absl::Time DeadlineOf(const grpc::ServerContext* context);
+absl::Time DeadlineOf(const grpc::ServerContextBase* context);
 
 }  // namespace teams_usage::server
 

@@ -166,126 +166,180 @@ void ToProto(const report::AppUsage& app, v1::AppUsage* out) {
 
 }  // namespace
 
-ReportServiceImpl::ReportServiceImpl(const report::ReportStore* store, CallerGuard guard)
-    : store_(store), guard_(std::move(guard)) {}
-
-grpc::Status ReportServiceImpl::GetSummary(grpc::ServerContext* context,
-                                           const v1::GetSummaryRequest* request,
-                                           v1::Summary* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
-
-  const auto result = store_->GetSummary(caller->partner_id, *filter, DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, result->summary, response);
-  return grpc::Status::OK;
+ReportServiceImpl::ReportServiceImpl(const report::ReportStore* store, CallerGuard guard,
+                                     WorkerPool* workers)
+    : store_(store), guard_(std::move(guard)), workers_(workers) {
+  SetMessageAllocatorFor_GetSummary(&summary_messages_);
+  SetMessageAllocatorFor_GetConversationsTrend(&trend_messages_);
+  SetMessageAllocatorFor_GetUsageByWorkloads(&workloads_messages_);
+  SetMessageAllocatorFor_ListTopCustomers(&top_customers_messages_);
+  SetMessageAllocatorFor_ListApps(&apps_messages_);
+  SetMessageAllocatorFor_GetReport(&report_messages_);
 }
 
-grpc::Status ReportServiceImpl::GetConversationsTrend(
-    grpc::ServerContext* context, const v1::GetConversationsTrendRequest* request,
+grpc::ServerUnaryReactor* ReportServiceImpl::Reject(grpc::CallbackServerContext* context,
+                                                    const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ReportServiceImpl::Serve(grpc::CallbackServerContext* context,
+                                                   Answer answer) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Status in_memory = answer(report::ReadMode::kCacheOnly);
+  if (!report::IsNotCached(in_memory)) {
+    reactor->Finish(ToGrpcStatus(in_memory));
+    return reactor;
+  }
+  const bool queued = workers_->TrySchedule([reactor, answer = std::move(answer)] {
+    reactor->Finish(ToGrpcStatus(answer(report::ReadMode::kAny)));
+  });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "the server is at its limit of concurrent calls; retry later"));
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ReportServiceImpl::GetSummary(grpc::CallbackServerContext* context,
+                                                        const v1::GetSummaryRequest* request,
+                                                        v1::Summary* response) {
+  const absl::StatusOr<auth::Principal> caller = guard_(context);
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
+  return Serve(context,
+               [this, context, response, partner = caller->partner_id,
+                filter = *std::move(filter)](report::ReadMode mode) -> absl::Status {
+                 const auto result = store_->GetSummary(partner, filter, DeadlineOf(context), mode);
+                 if (!result.ok()) return result.status();
+                 ToProto(result->range, result->summary, response);
+                 return absl::OkStatus();
+               });
+}
+
+grpc::ServerUnaryReactor* ReportServiceImpl::GetConversationsTrend(
+    grpc::CallbackServerContext* context, const v1::GetConversationsTrendRequest* request,
     v1::ConversationsTrend* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
-
-  const auto result =
-      store_->GetConversationsTrend(caller->partner_id, *filter, DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, result->points, response);
-  return grpc::Status::OK;
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
+  return Serve(context,
+               [this, context, response, partner = caller->partner_id,
+                filter = *std::move(filter)](report::ReadMode mode) -> absl::Status {
+                 const auto result =
+                     store_->GetConversationsTrend(partner, filter, DeadlineOf(context), mode);
+                 if (!result.ok()) return result.status();
+                 ToProto(result->range, result->points, response);
+                 return absl::OkStatus();
+               });
 }
 
-grpc::Status ReportServiceImpl::GetUsageByWorkloads(grpc::ServerContext* context,
-                                                    const v1::GetUsageByWorkloadsRequest* request,
-                                                    v1::UsageByWorkloads* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetUsageByWorkloads(
+    grpc::CallbackServerContext* context, const v1::GetUsageByWorkloadsRequest* request,
+    v1::UsageByWorkloads* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
   auto workloads = WorkloadsFromProto(*request);
-  if (!workloads.ok()) return ToGrpcStatus(workloads.status());
-
-  const auto result = store_->GetUsageByWorkloads(caller->partner_id, *filter,
-                                                  *std::move(workloads), DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, result->usage, response);
-  return grpc::Status::OK;
+  if (!workloads.ok()) return Reject(context, workloads.status());
+  return Serve(context,
+               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
+                workloads = *std::move(workloads)](report::ReadMode mode) -> absl::Status {
+                 const auto result = store_->GetUsageByWorkloads(partner, filter, workloads,
+                                                                 DeadlineOf(context), mode);
+                 if (!result.ok()) return result.status();
+                 ToProto(result->range, result->usage, response);
+                 return absl::OkStatus();
+               });
 }
 
-grpc::Status ReportServiceImpl::ListTopCustomers(grpc::ServerContext* context,
-                                                 const v1::ListTopCustomersRequest* request,
-                                                 v1::ListTopCustomersResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListTopCustomers(
+    grpc::CallbackServerContext* context, const v1::ListTopCustomersRequest* request,
+    v1::ListTopCustomersResponse* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
   const auto metric = MetricFromProto(request->metric());
-  if (!metric.ok()) return ToGrpcStatus(metric.status());
-  const auto page = PageFromProto(request->page_size(), request->page_token());
-  if (!page.ok()) return ToGrpcStatus(page.status());
-
-  const auto result =
-      store_->ListTopCustomers(caller->partner_id, *filter, *metric, *page, DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, response->mutable_range());
-  for (const report::CustomerUsage& usage : result->customers) {
-    ToProto(usage, response->add_customers());
-  }
-  response->set_next_page_token(result->next_page_token);
-  response->set_total_size(result->total_size);
-  return grpc::Status::OK;
+  if (!metric.ok()) return Reject(context, metric.status());
+  auto page = PageFromProto(request->page_size(), request->page_token());
+  if (!page.ok()) return Reject(context, page.status());
+  return Serve(context,
+               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
+                metric = *metric, page = *std::move(page)](report::ReadMode mode) -> absl::Status {
+                 const auto result = store_->ListTopCustomers(partner, filter, metric, page,
+                                                              DeadlineOf(context), mode);
+                 if (!result.ok()) return result.status();
+                 ToProto(result->range, response->mutable_range());
+                 for (const report::CustomerUsage& usage : result->customers) {
+                   ToProto(usage, response->add_customers());
+                 }
+                 response->set_next_page_token(result->next_page_token);
+                 response->set_total_size(result->total_size);
+                 return absl::OkStatus();
+               });
 }
 
-grpc::Status ReportServiceImpl::ListApps(grpc::ServerContext* context,
-                                         const v1::ListAppsRequest* request,
-                                         v1::ListAppsResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListApps(grpc::CallbackServerContext* context,
+                                                      const v1::ListAppsRequest* request,
+                                                      v1::ListAppsResponse* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
   if (!ingest::IsStorableText(request->customer_id())) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "customer_id: not valid UTF-8 text (or holds a NUL)");
+    return Reject(context,
+                  absl::InvalidArgumentError("customer_id: not valid UTF-8 text (or holds a NUL)"));
   }
-  const auto page = PageFromProto(request->page_size(), request->page_token());
-  if (!page.ok()) return ToGrpcStatus(page.status());
-
-  const auto result = store_->ListApps(caller->partner_id, *filter, request->customer_id(), *page,
-                                       DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, response->mutable_range());
-  for (const report::AppUsage& app : result->apps) ToProto(app, response->add_apps());
-  response->set_next_page_token(result->next_page_token);
-  response->set_total_size(result->total_size);
-  return grpc::Status::OK;
+  auto page = PageFromProto(request->page_size(), request->page_token());
+  if (!page.ok()) return Reject(context, page.status());
+  return Serve(
+      context,
+      [this, context, request, response, partner = caller->partner_id, filter = *std::move(filter),
+       page = *std::move(page)](report::ReadMode mode) -> absl::Status {
+        const auto result = store_->ListApps(partner, filter, request->customer_id(), page,
+                                             DeadlineOf(context), mode);
+        if (!result.ok()) return result.status();
+        ToProto(result->range, response->mutable_range());
+        for (const report::AppUsage& app : result->apps) ToProto(app, response->add_apps());
+        response->set_next_page_token(result->next_page_token);
+        response->set_total_size(result->total_size);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
-                                          const v1::GetReportRequest* request,
-                                          v1::TeamsUsageReport* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetReport(grpc::CallbackServerContext* context,
+                                                       const v1::GetReportRequest* request,
+                                                       v1::TeamsUsageReport* response) {
   const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  if (!caller.ok()) return Reject(context, caller.status());
+  auto filter = FilterFromProto(request->filter());
+  if (!filter.ok()) return Reject(context, filter.status());
   const auto top_customers = report::EffectiveTopCount(request->top_customers(), "top_customers");
-  if (!top_customers.ok()) return ToGrpcStatus(top_customers.status());
+  if (!top_customers.ok()) return Reject(context, top_customers.status());
   const auto top_apps = report::EffectiveTopCount(request->top_apps(), "top_apps");
-  if (!top_apps.ok()) return ToGrpcStatus(top_apps.status());
-
-  const auto result = store_->GetReport(caller->partner_id, *filter, *top_customers, *top_apps,
-                                        DeadlineOf(context));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(result->range, result->summary, response->mutable_summary());
-  ToProto(result->range, result->trend, response->mutable_conversations_trend());
-  ToProto(result->range, result->workloads, response->mutable_usage_by_workloads());
-  for (const report::CustomerUsage& usage : result->top_customers) {
-    ToProto(usage, response->add_top_customers());
-  }
-  for (const report::AppUsage& app : result->top_apps) ToProto(app, response->add_top_apps());
-  return grpc::Status::OK;
+  if (!top_apps.ok()) return Reject(context, top_apps.status());
+  return Serve(context,
+               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
+                top_customers = *top_customers,
+                top_apps = *top_apps](report::ReadMode mode) -> absl::Status {
+                 const auto result = store_->GetReport(partner, filter, top_customers, top_apps,
+                                                       DeadlineOf(context), mode);
+                 if (!result.ok()) return result.status();
+                 ToProto(result->range, result->summary, response->mutable_summary());
+                 ToProto(result->range, result->trend, response->mutable_conversations_trend());
+                 ToProto(result->range, result->workloads, response->mutable_usage_by_workloads());
+                 for (const report::CustomerUsage& usage : result->top_customers) {
+                   ToProto(usage, response->add_top_customers());
+                 }
+                 for (const report::AppUsage& app : result->top_apps)
+                   ToProto(app, response->add_top_apps());
+                 return absl::OkStatus();
+               });
 }
 
 grpc::Status ReportServiceImpl::ExportDataset(grpc::ServerContext* context,

@@ -29,6 +29,16 @@ void AddServerFlags(CLI::App& app, ServerOptions* o) {
        "replayed the partner's current data version is bypassed for the primary");
   Flag(app, "db-pool-size", &o->db_pool_size, "database connections in the pool")
       ->check(CLI::Range(1, 1000));
+  Flag(app, "response-cache-mib", &o->response_cache_mib,
+       "memory for cached report responses, in MiB; 0: no cache")
+      ->check(CLI::Range(0, 65536));
+  Flag(app, "cache-validation", &o->cache_validation,
+       "how a cached response is known current: notify (the partner's data_version as announced "
+       "by PostgreSQL NOTIFY, no query) or query (read it in a snapshot first)")
+      ->check(CLI::IsMember({"notify", "query"}));
+  Flag(app, "report-presets", &o->report_presets,
+       "answer preset ranges over all customers from the views the uploads materialize: on or off")
+      ->check(CLI::IsMember({"on", "off"}));
   Flag(app, "migrate", &o->migrate, "apply pending migrations at start-up: auto or off")
       ->check(CLI::IsMember({"auto", "off"}));
   Flag(app, "jwt-hs256-secret-file", &o->jwt_hs256_secret_file,

@@ -13,7 +13,10 @@ struct ServerOptions {
   std::string db_url;
   std::string db_read_url;  // a streaming replica for report reads (optional)
   int db_pool_size = 8;
-  std::string migrate = "auto";  // auto | off
+  int response_cache_mib = 64;              // report response cache; 0: off
+  std::string cache_validation = "notify";  // notify | query (see docs/operations.md)
+  std::string report_presets = "on";        // on | off: the materialized default views
+  std::string migrate = "auto";             // auto | off
   std::string jwt_hs256_secret_file;
   std::string jwt_public_key_file;
   std::string jwt_issuer = "teams-usage-dev";

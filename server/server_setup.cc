@@ -52,8 +52,10 @@ class RunningServerImpl final : public RunningServer {
   std::unique_ptr<DatabaseHealthMonitor> health_monitor_;
   std::unique_ptr<storage::ConnectionPool> pool_;
   std::unique_ptr<storage::ConnectionPool> read_pool_;
+  std::unique_ptr<storage::DataVersionTracker> versions_;
   std::unique_ptr<IngestServiceImpl> ingest_;
   std::unique_ptr<report::ReportStore> report_store_;
+  std::unique_ptr<WorkerPool> report_workers_;
   std::unique_ptr<ReportServiceImpl> report_;
   std::unique_ptr<grpc::Server> server_;
 };
@@ -155,18 +157,31 @@ absl::StatusOr<std::unique_ptr<RunningServer>> StartServer(const ServerOptions& 
   auth_options.audit = std::make_shared<auth::JsonLinesAuditSink>();
 
   CallerGuard guard = [](grpc::ServerContextBase* context) { return auth::RequireCaller(context); };
+  if (options.response_cache_mib > 0 && options.cache_validation == "notify") {
+    storage::DataVersionTracker::Options tracker_options;
+    tracker_options.url = options.db_url;
+    running->versions_ = std::make_unique<storage::DataVersionTracker>(tracker_options);
+  }
   IngestLimits limits;
   limits.max_upload_bytes = options.max_upload_bytes;
-  running->ingest_ = std::make_unique<IngestServiceImpl>(running->pool_.get(), guard, limits,
-                                                         running->metrics_.get());
+  running->ingest_ = std::make_unique<IngestServiceImpl>(
+      running->pool_.get(), guard, limits, running->metrics_.get(), running->versions_.get());
   auto page_tokens = PageTokens(options.page_token_secret_file);
   if (!page_tokens.ok()) return page_tokens.status();
   report::ReportStoreOptions report_options;
   report_options.page_tokens = *std::move(page_tokens);
   report_options.read_pool = running->read_pool_.get();
+  report_options.cache_bytes = static_cast<size_t>(options.response_cache_mib) << 20;
+  report_options.use_presets = options.report_presets == "on";
+  report_options.versions = running->versions_.get();
   running->report_store_ =
       std::make_unique<report::ReportStore>(running->pool_.get(), std::move(report_options));
-  running->report_ = std::make_unique<ReportServiceImpl>(running->report_store_.get(), guard);
+  // The report calls that need the database run here: as many workers as connections (more would
+  // only wait for one), and at most --max-concurrent-calls of them queued or running.
+  running->report_workers_ = std::make_unique<WorkerPool>(
+      options.db_pool_size, static_cast<size_t>(options.max_concurrent_calls));
+  running->report_ = std::make_unique<ReportServiceImpl>(running->report_store_.get(), guard,
+                                                         running->report_workers_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -11,6 +11,7 @@
 #include "storage/civil_date.h"
 #include "storage/ingest/copy_text.h"
 #include "storage/ingest_queries.h"
+#include "storage/report/report_store.h"
 
 namespace teams_usage::storage {
 namespace {
@@ -462,6 +463,11 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
     }
     if (result.rows_inserted + result.rows_replaced + result.customers_changed > 0) {
       version = tx.exec_params1(sql::kBumpVersion, impl.partner_id)[0].as<int64_t>();
+      // The dashboard's default views belong to a data version: rewritten with it.
+      if (absl::Status views = report::RefreshReportPresets(tx, impl.partner_id); !views.ok()) {
+        impl.failed = true;
+        return views;
+      }
     }
     result.data_version = version;
     tx.commit();

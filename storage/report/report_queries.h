@@ -135,46 +135,53 @@ WHERE partner_id = $1 AND month BETWEEN $7::date AND $8::date
 GROUP BY month)sql";
 
 // ---- top customers ------------------------------------------------------------------------------
+// The per-customer usage over the range, for the customers of `fc`: parameters $7..$11 as for
+// kTopCustomers below.
+#define TEAMS_REPORT_CUSTOMER_USAGE                                                                \
+  "usage AS (\n"                                                                                   \
+  "  SELECT customer_id, sum(meetings)::bigint AS meetings, sum(meeting_hours) AS "                \
+  "meeting_hours,\n"                                                                               \
+  "         sum(calls)::bigint AS calls, sum(phone_systems)::bigint AS phone_systems,\n"           \
+  "         max(app_users) AS app_users, max(apps) AS apps\n"                                      \
+  "  FROM (\n"                                                                                     \
+  "    SELECT c.customer_id, c.meetings, c.meeting_hours, c.calls, c.phone_systems,\n"             \
+  "           0::bigint AS app_users, 0::bigint AS apps\n"                                         \
+  "    FROM rollup_customer_month c\n"                                                             \
+  "    WHERE c.partner_id = $1 AND c.month = ANY ($7::date[])\n"                                   \
+  "    UNION ALL\n"                                                                                \
+  "    SELECT f.customer_id,\n"                                                                    \
+  "           CASE WHEN f.subworkload = 1 THEN f.meeting_count ELSE 0 END,\n"                      \
+  "           CASE WHEN f.subworkload = 1 THEN f.meeting_hours ELSE 0 END,\n"                      \
+  "           CASE WHEN f.subworkload = 2 THEN f.meeting_count ELSE 0 END,\n"                      \
+  "           CASE WHEN f.subworkload = 3 THEN f.meeting_count ELSE 0 END, 0, 0\n"                 \
+  "    FROM meetings_calls_daily f\n"                                                              \
+  "    JOIN unnest($8::date[], $9::date[]) AS p (first_day, last_day)\n"                           \
+  "      ON f.day BETWEEN p.first_day AND p.last_day\n"                                            \
+  "    WHERE f.partner_id = $1\n"                                                                  \
+  "    UNION ALL\n"                                                                                \
+  "    -- The peak month of the customer's Σ UserCount over its apps.\n"                          \
+  "    SELECT a.customer_id, 0, 0, 0, 0, a.app_users, 0\n"                                         \
+  "    FROM rollup_customer_month_apps a\n"                                                        \
+  "    WHERE a.partner_id = $1 AND a.month BETWEEN $10::date AND $11::date\n"                      \
+  "    UNION ALL\n"                                                                                \
+  "    -- Distinct apps over several months cannot be added up from monthly counts: from the "     \
+  "facts.\n"                                                                                       \
+  "    SELECT u.customer_id, 0, 0, 0, 0, 0, count(DISTINCT u.app_name)\n"                          \
+  "    FROM app_usage_monthly u\n"                                                                 \
+  "    WHERE u.partner_id = $1 AND u.month BETWEEN $10::date AND $11::date AND u.user_count > 0\n" \
+  "    GROUP BY u.customer_id\n"                                                                   \
+  "  ) s\n"                                                                                        \
+  "  WHERE customer_id IN (SELECT customer_id FROM fc)\n"                                          \
+  "  GROUP BY customer_id)\n"
+
 // $7 date[] whole months, $8/$9 date[] partial months' first/last days (as for the sums), $10/$11
 // the first/last month overlapping the range (for the monthly datasets), $12 the ranking metric
 // (teams_usage.v1.UsageMetric: 1 meetings, 2 calls, 3 phone systems, 4 third-party app users), $13
 // limit, $14 offset. Only customers whose ranking value is > 0 are listed, by that value
 // descending, then customer_id in byte order. Always returns at least one row: the first column
 // is the number of listed customers; when the page is empty the other columns are NULL.
-inline constexpr char kTopCustomers[] = "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS R"sql(,
-usage AS (
-  SELECT customer_id, sum(meetings)::bigint AS meetings, sum(meeting_hours) AS meeting_hours,
-         sum(calls)::bigint AS calls, sum(phone_systems)::bigint AS phone_systems,
-         max(app_users) AS app_users, max(apps) AS apps
-  FROM (
-    SELECT c.customer_id, c.meetings, c.meeting_hours, c.calls, c.phone_systems,
-           0::bigint AS app_users, 0::bigint AS apps
-    FROM rollup_customer_month c
-    WHERE c.partner_id = $1 AND c.month = ANY ($7::date[])
-    UNION ALL
-    SELECT f.customer_id,
-           CASE WHEN f.subworkload = 1 THEN f.meeting_count ELSE 0 END,
-           CASE WHEN f.subworkload = 1 THEN f.meeting_hours ELSE 0 END,
-           CASE WHEN f.subworkload = 2 THEN f.meeting_count ELSE 0 END,
-           CASE WHEN f.subworkload = 3 THEN f.meeting_count ELSE 0 END, 0, 0
-    FROM meetings_calls_daily f
-    JOIN unnest($8::date[], $9::date[]) AS p (first_day, last_day)
-      ON f.day BETWEEN p.first_day AND p.last_day
-    WHERE f.partner_id = $1
-    UNION ALL
-    -- The peak month of the customer's Σ UserCount over its apps.
-    SELECT a.customer_id, 0, 0, 0, 0, a.app_users, 0
-    FROM rollup_customer_month_apps a
-    WHERE a.partner_id = $1 AND a.month BETWEEN $10::date AND $11::date
-    UNION ALL
-    -- Distinct apps over several months cannot be added up from monthly counts: from the facts.
-    SELECT u.customer_id, 0, 0, 0, 0, 0, count(DISTINCT u.app_name)
-    FROM app_usage_monthly u
-    WHERE u.partner_id = $1 AND u.month BETWEEN $10::date AND $11::date AND u.user_count > 0
-    GROUP BY u.customer_id
-  ) s
-  WHERE customer_id IN (SELECT customer_id FROM fc)
-  GROUP BY customer_id),
+inline constexpr char kTopCustomers[] =
+    "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS ",\n" TEAMS_REPORT_CUSTOMER_USAGE R"sql(,
 listed AS (
   SELECT u.*, CASE $12::int WHEN 2 THEN u.calls WHEN 3 THEN u.phone_systems
                             WHEN 4 THEN u.app_users ELSE u.meetings END AS rank_value
@@ -219,15 +226,21 @@ app_customers AS (
 
 // All customers, several months: the peak month from rollup_partner_month_app; the distinct
 // customers of an app over several months only from the facts.
-inline constexpr char kAppsAllCustomers[] = "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS R"sql(,
-app_users AS (
-  SELECT app_name, max(user_count) AS user_count FROM rollup_partner_month_app
-  WHERE partner_id = $1 AND month BETWEEN $7::date AND $8::date
-  GROUP BY app_name),
-app_customers AS (
-  SELECT app_name, count(DISTINCT customer_id) AS customer_count FROM app_usage_monthly
-  WHERE partner_id = $1 AND month BETWEEN $7::date AND $8::date AND user_count > 0
-  GROUP BY app_name))sql" TEAMS_REPORT_APPS_PAGE;
+#define TEAMS_REPORT_APPS_ALL_CUSTOMERS(first_month, last_month)                              \
+  "app_users AS (\n"                                                                          \
+  "  SELECT app_name, max(user_count) AS user_count FROM rollup_partner_month_app\n"          \
+  "  WHERE partner_id = $1 AND month BETWEEN " first_month "::date AND " last_month           \
+  "::date\n"                                                                                  \
+  "  GROUP BY app_name),\n"                                                                   \
+  "app_customers AS (\n"                                                                      \
+  "  SELECT app_name, count(DISTINCT customer_id) AS customer_count FROM app_usage_monthly\n" \
+  "  WHERE partner_id = $1 AND month BETWEEN " first_month "::date AND " last_month           \
+  "::date\n"                                                                                  \
+  "    AND user_count > 0\n"                                                                  \
+  "  GROUP BY app_name)"
+inline constexpr char kAppsAllCustomers[] =
+    "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS ",\n" TEAMS_REPORT_APPS_ALL_CUSTOMERS("$7", "$8")
+        TEAMS_REPORT_APPS_PAGE;
 
 // Filtered customers (or one customer): from the facts.
 inline constexpr char kAppsFiltered[] = "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS R"sql(,
@@ -240,6 +253,87 @@ app_users AS (SELECT app_name, max(users)::bigint AS user_count FROM per_month G
 app_customers AS (
   SELECT app_name, count(DISTINCT customer_id) AS customer_count FROM f WHERE user_count > 0
   GROUP BY app_name))sql" TEAMS_REPORT_APPS_PAGE;
+
+// ---- the materialized default views (migrations/0004_report_presets.sql) ----------------------
+// Written by RefreshReportPresets in the upload's transaction; read by requests for a preset over
+// all customers when the stored data_version and range are those of the request's snapshot.
+
+inline constexpr char kDeletePresets[] = R"sql(
+WITH s AS (DELETE FROM report_preset_state WHERE partner_id = $1),
+     m AS (DELETE FROM report_preset_month WHERE partner_id = $1),
+     c AS (DELETE FROM report_preset_customer WHERE partner_id = $1),
+     a AS (DELETE FROM report_preset_app WHERE partner_id = $1)
+SELECT 1)sql";
+
+// $1..$11 as for kTopCustomers (with the empty customer filter), $12 the preset's N.
+inline constexpr char kRefreshPresetCustomers[] =
+    "WITH " TEAMS_REPORT_FILTERED_CUSTOMERS ",\n" TEAMS_REPORT_CUSTOMER_USAGE R"sql(
+INSERT INTO report_preset_customer (partner_id, months, customer_id, meetings, meeting_hours,
+                                    calls, phone_systems, apps, app_users)
+SELECT $1, $12::smallint, customer_id, meetings, meeting_hours, calls, phone_systems, apps,
+       app_users
+FROM usage
+WHERE meetings > 0 OR calls > 0 OR phone_systems > 0 OR app_users > 0)sql";
+
+// $1 partner, $2 N, $3/$4 the first/last month overlapping the range.
+inline constexpr char kRefreshPresetApps[] =
+    "WITH " TEAMS_REPORT_APPS_ALL_CUSTOMERS("$3", "$4") R"sql(
+INSERT INTO report_preset_app (partner_id, months, app_name, user_count, customer_count)
+SELECT $1, $2::smallint, a.app_name, a.user_count, coalesce(c.customer_count, 0)
+FROM app_users a LEFT JOIN app_customers c ON c.app_name = a.app_name
+WHERE a.user_count > 0)sql";
+
+// $1 partner, $2 N, $3 data_version, $4/$5 the range, $6 customers, $7 previous customers,
+// $8 date[] months and $9 bigint[] their active customers. Counts the rankings' lengths.
+inline constexpr char kRefreshPresetState[] = R"sql(
+WITH m AS (
+  INSERT INTO report_preset_month (partner_id, months, month, active_customers)
+  SELECT $1, $2::smallint, month, n FROM unnest($8::date[], $9::bigint[]) AS u (month, n)
+  WHERE n > 0)
+INSERT INTO report_preset_state (partner_id, months, data_version, start_day, end_day, customers,
+                                 previous_customers, ranked_meetings, ranked_calls,
+                                 ranked_phone_systems, ranked_app_users, listed_apps)
+SELECT $1, $2::smallint, $3::bigint, $4::date, $5::date, $6::bigint, $7::bigint,
+       count(*) FILTER (WHERE meetings > 0), count(*) FILTER (WHERE calls > 0),
+       count(*) FILTER (WHERE phone_systems > 0), count(*) FILTER (WHERE app_users > 0),
+       (SELECT count(*) FROM report_preset_app WHERE partner_id = $1 AND months = $2::smallint)
+FROM report_preset_customer WHERE partner_id = $1 AND months = $2::smallint)sql";
+
+// $1 partner, $2 N. The state row, repeated beside each month row (at least one row when the
+// view exists): data_version, start, end, customers, previous_customers, the four ranked counts
+// (by UsageMetric 1..4), listed_apps, month, active_customers.
+inline constexpr char kPresetState[] = R"sql(
+SELECT s.data_version, s.start_day::text, s.end_day::text, s.customers, s.previous_customers,
+       s.ranked_meetings, s.ranked_calls, s.ranked_phone_systems, s.ranked_app_users,
+       s.listed_apps, m.month::text, m.active_customers
+FROM report_preset_state s
+LEFT JOIN report_preset_month m ON m.partner_id = s.partner_id AND m.months = s.months
+WHERE s.partner_id = $1 AND s.months = $2::smallint)sql";
+
+// $1 partner, $2 N, $3 limit, $4 offset: a page of the ranking by one metric, from its index.
+// Columns as kTopCustomers' from the second on.
+#define TEAMS_REPORT_PRESET_TOP_CUSTOMERS(metric)                                                  \
+  "SELECT p.customer_id, c.customer_tenant_id, c.name, c.country_code, c.country, c.segment,\n"    \
+  "       c.industry, c.vertical, c.eou, p.meetings, p.calls, p.phone_systems, p.meeting_hours,\n" \
+  "       p.apps, p.app_users\n"                                                                   \
+  "FROM report_preset_customer p\n"                                                                \
+  "JOIN customers c ON c.partner_id = p.partner_id AND c.customer_id = p.customer_id\n"            \
+  "WHERE p.partner_id = $1 AND p.months = $2::smallint AND p." metric                              \
+  " > 0\n"                                                                                         \
+  "ORDER BY p." metric                                                                             \
+  " DESC, p.customer_id\n"                                                                         \
+  "LIMIT $3::bigint OFFSET $4::bigint"
+inline constexpr const char* kPresetTopCustomers[] = {
+    TEAMS_REPORT_PRESET_TOP_CUSTOMERS("meetings"), TEAMS_REPORT_PRESET_TOP_CUSTOMERS("calls"),
+    TEAMS_REPORT_PRESET_TOP_CUSTOMERS("phone_systems"),
+    TEAMS_REPORT_PRESET_TOP_CUSTOMERS("app_users")};
+
+// $1 partner, $2 N, $3 limit, $4 offset: app_name, user_count, customer_count.
+inline constexpr char kPresetApps[] = R"sql(
+SELECT app_name, user_count, customer_count FROM report_preset_app
+WHERE partner_id = $1 AND months = $2::smallint
+ORDER BY user_count DESC, app_name
+LIMIT $3::bigint OFFSET $4::bigint)sql";
 
 // ---- export -------------------------------------------------------------------------------------
 // A cursor over the partner's current rows of one dataset in the range, with the customers'
@@ -283,6 +377,9 @@ ORDER BY f.month, f.customer_id, f.app_name)sql";
 #undef TEAMS_REPORT_MONTH_OF
 #undef TEAMS_REPORT_ACTIVE_CUSTOMERS
 #undef TEAMS_REPORT_APPS_PAGE
+#undef TEAMS_REPORT_APPS_ALL_CUSTOMERS
+#undef TEAMS_REPORT_CUSTOMER_USAGE
+#undef TEAMS_REPORT_PRESET_TOP_CUSTOMERS
 #undef TEAMS_REPORT_EXPORT_CUSTOMER_COLUMNS
 
 }  // namespace teams_usage::report::sql

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "storage/civil_date.h"
@@ -88,7 +89,7 @@ Params With(Params params, std::initializer_list<std::string> more) {
   return params;
 }
 
-pqxx::result Exec(Snapshot& tx, const char* statement, const Params& params) {
+pqxx::result Exec(pqxx::transaction_base& tx, const char* statement, const Params& params) {
   return tx.exec_params(statement, pqxx::prepare::make_dynamic_params(params));
 }
 
@@ -153,20 +154,51 @@ struct CallSpec {
   absl::string_view method;              // the cache key's first part; empty: not cached
   std::string key_extra;                 // the request's fields besides the partner and the filter
   std::optional<PagePosition> position;  // a page token's, checked against the data version
+  bool cache_only = false;               // ReadMode::kCacheOnly
 };
 
 // The cache key of a call: everything its answer depends on. The data_version stands for the
 // partner's data, the resolved dates for the preset's meaning on that data (and today).
+// `epoch`: the DataVersionTracker's (0 without one), so that nothing cached before it forgot what
+// it knew (a reconnection, partners deleted) is found again.
 std::string CacheKey(const CallSpec& call, const std::string& partner_id, const ValidFilter& filter,
-                     const Context& context) {
-  return absl::StrCat(call.method, "|", partner_id.size(), ":", partner_id, "|",
+                     const Context& context, uint64_t epoch) {
+  return absl::StrCat(call.method, "|", partner_id.size(), ":", partner_id, "|", epoch, "|",
                       context.range.data_version, "|", context.range.dates.start, "..",
                       context.range.dates.end, "|", CanonicalFilter(filter), "|", call.key_extra);
 }
 
-// Runs `body` in one read-only REPEATABLE READ transaction scoped to the partner, with the
-// partner's state and the filter's resolved range; answers from `cache` (when given) what an
-// earlier call computed for the same data version.
+// The partner's state of one data version, cached beside the responses so that a response can be
+// found for the version the DataVersionTracker knows without reading the state.
+std::string StateKey(uint64_t epoch, const std::string& partner_id, int64_t data_version) {
+  return absl::StrCat("PartnerState|", partner_id.size(), ":", partner_id, "|", epoch, "|",
+                      data_version);
+}
+
+int32_t TodayOf(const ReportStoreOptions& options) {
+  return options.today ? options.today() : TodayUtc();
+}
+
+Context ContextOf(const PartnerState& partner, const ValidFilter& filter,
+                  const ReportStoreOptions& options) {
+  Context context;
+  context.partner = partner;
+  context.range.data_version = partner.data_version;
+  context.range.data_as_of = DataAsOf(partner.latest_day, partner.latest_month);
+  context.range.dates = ResolveDateRange(filter, context.range.data_as_of, TodayOf(options));
+  return context;
+}
+
+using Ticket = storage::DataVersionTracker::Ticket;
+
+constexpr absl::string_view kNotCachedPayload = "type.teams-usage/report.not-cached";
+
+absl::Status NotCachedError() {
+  absl::Status status = absl::UnavailableError("not answered from memory");
+  status.SetPayload(kNotCachedPayload, absl::Cord("1"));
+  return status;
+}
+
 // Returned by SnapshotOn when the replica has not yet replayed the version the call needs.
 constexpr absl::string_view kReplicaBehind = "the read replica is behind";
 
@@ -193,8 +225,14 @@ absl::StatusOr<int64_t> PrimaryDataVersion(storage::ConnectionPool& pool,
 template <typename Result, typename Body>
 absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_data_version,
                                   const ReportStoreOptions& options, ResultCache* cache,
+                                  const std::optional<Ticket>& ticket,
                                   const std::string& partner_id, const ValidFilter& filter,
                                   absl::Time effective_deadline, const CallSpec& call, Body&& body);
+
+// Runs `body` in one read-only REPEATABLE READ transaction scoped to the partner, with the
+// partner's state and the filter's resolved range; answers from `cache` (when given) what an
+// earlier call computed for the same data version — with no database round trip at all when the
+// DataVersionTracker knows the partner's current version.
 
 template <typename Result, typename Body>
 absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportStoreOptions& options,
@@ -205,20 +243,38 @@ absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportSto
   const absl::Time effective_deadline =
       deadline == absl::InfiniteFuture() ? now + options.default_timeout : deadline;
   if (effective_deadline <= now) return absl::DeadlineExceededError("deadline already passed");
+  std::optional<Ticket> ticket;
+  if (options.versions != nullptr && cache != nullptr && !call.method.empty()) {
+    ticket = options.versions->Begin();
+    if (const std::optional<int64_t> version = options.versions->Known(*ticket, partner_id)) {
+      const std::shared_ptr<const PartnerState> state =
+          cache->Get<PartnerState>(StateKey(ticket->epoch, partner_id, *version));
+      // A page token of another version is left to the snapshot path, which reports it.
+      if (state != nullptr &&
+          (!call.position.has_value() || call.position->data_version == *version)) {
+        const Context context = ContextOf(*state, filter, options);
+        if (const std::shared_ptr<const Result> hit =
+                cache->Get<Result>(CacheKey(call, partner_id, filter, context, ticket->epoch))) {
+          return *hit;
+        }
+      }
+    }
+  }
+  if (call.cache_only) return NotCachedError();
   if (options.read_pool != nullptr) {
     const absl::StatusOr<int64_t> version =
         PrimaryDataVersion(pool, partner_id, effective_deadline, call.what);
     if (!version.ok()) return version.status();
     absl::StatusOr<Result> on_replica =
-        SnapshotOn<Result>(*options.read_pool, *version, options, cache, partner_id, filter,
+        SnapshotOn<Result>(*options.read_pool, *version, options, cache, ticket, partner_id, filter,
                            effective_deadline, call, body);
     const bool replica_failed =
         !on_replica.ok() && (on_replica.status().message() == kReplicaBehind ||
                              on_replica.status().code() == absl::StatusCode::kUnavailable);
     if (!replica_failed) return on_replica;
   }
-  return SnapshotOn<Result>(pool, 0, options, cache, partner_id, filter, effective_deadline, call,
-                            body);
+  return SnapshotOn<Result>(pool, 0, options, cache, ticket, partner_id, filter, effective_deadline,
+                            call, body);
 }
 
 // One snapshot on `pool`; kReplicaBehind (ABORTED) when its data_version is below
@@ -226,6 +282,7 @@ absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportSto
 template <typename Result, typename Body>
 absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_data_version,
                                   const ReportStoreOptions& options, ResultCache* cache,
+                                  const std::optional<Ticket>& ticket,
                                   const std::string& partner_id, const ValidFilter& filter,
                                   absl::Time effective_deadline, const CallSpec& call,
                                   Body&& body) {
@@ -238,20 +295,21 @@ absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_dat
         std::max<int64_t>(1, absl::ToInt64Milliseconds(effective_deadline - absl::Now()));
     tx.exec_params(sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
 
-    Context context;
+    PartnerState partner;
     const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
     if (!state.empty()) {
-      context.partner.data_version = state[0][0].as<int64_t>();
-      context.partner.latest_day = OptionalDay(state[0][1]);
-      context.partner.latest_month = OptionalDay(state[0][2]);
+      partner.data_version = state[0][0].as<int64_t>();
+      partner.latest_day = OptionalDay(state[0][1]);
+      partner.latest_month = OptionalDay(state[0][2]);
     }
-    if (context.partner.data_version < min_data_version) {
-      return absl::AbortedError(kReplicaBehind);
+    if (partner.data_version < min_data_version) return absl::AbortedError(kReplicaBehind);
+    const Context context = ContextOf(partner, filter, options);
+    const uint64_t epoch = ticket.has_value() ? ticket->epoch : 0;
+    if (ticket.has_value() && cache != nullptr) {
+      // The snapshot began after the ticket: what it read may be followed from here on.
+      options.versions->Learn(*ticket, partner_id, partner.data_version);
+      cache->Put(StateKey(epoch, partner_id, partner.data_version), partner, sizeof partner);
     }
-    context.range.data_version = context.partner.data_version;
-    context.range.data_as_of = DataAsOf(context.partner.latest_day, context.partner.latest_month);
-    const int32_t today = options.today ? options.today() : TodayUtc();
-    context.range.dates = ResolveDateRange(filter, context.range.data_as_of, today);
     if (call.position.has_value()) {
       const absl::Status current = CheckDataVersion(*call.position, context.range.data_version);
       if (!current.ok()) return current;
@@ -259,7 +317,7 @@ absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_dat
 
     std::string key;
     if (cache != nullptr && !call.method.empty()) {
-      key = CacheKey(call, partner_id, filter, context);
+      key = CacheKey(call, partner_id, filter, context, epoch);
       if (const std::shared_ptr<const Result> hit = cache->Get<Result>(key)) {
         tx.commit();
         return *hit;
@@ -282,10 +340,70 @@ struct PeriodResult {
   PeriodFigures total;
 };
 
+// The materialized default view (migrations/0004_report_presets.sql) that answers a request, as
+// read in its snapshot.
+struct PresetView {
+  int months = 0;  // N of LAST_N_MONTHS
+  int64_t customers = 0;
+  int64_t previous_customers = 0;
+  std::map<int32_t, int64_t> month_customers;  // active customers per month of the range
+  std::array<int64_t, 4> ranked{};             // listed customers per UsageMetric 1..4
+  int64_t listed_apps = 0;
+};
+
+// The distinct active customers of a period, when known without querying them.
+struct KnownCustomers {
+  int64_t total = 0;
+  const std::map<int32_t, int64_t>* per_month = nullptr;  // null: not needed
+};
+
+int PresetMonths(DatePreset preset) {
+  switch (preset) {
+    case DatePreset::kLast3Months:
+      return 3;
+    case DatePreset::kLast6Months:
+      return 6;
+    case DatePreset::kLast12Months:
+      return 12;
+    case DatePreset::kCustom:
+      break;
+  }
+  return 0;
+}
+
+// The view of the request's preset over all customers, when one exists for exactly the snapshot's
+// data_version and resolved range; otherwise (a filter, a custom range, a view not yet written or
+// of another version) none, and the request is computed from the rollups.
+std::optional<PresetView> ReadPresetView(pqxx::transaction_base& tx, const std::string& partner_id,
+                                         const ValidFilter& filter, const Context& context,
+                                         bool enabled) {
+  const int months = PresetMonths(filter.preset);
+  if (!enabled || months == 0 || !filter.customers.empty() || context.partner.data_version == 0) {
+    return std::nullopt;
+  }
+  const pqxx::result rows = tx.exec_params(sql::kPresetState, partner_id, months);
+  if (rows.empty() || rows[0][0].as<int64_t>() != context.partner.data_version ||
+      DayOf(rows[0][1]) != context.range.dates.start ||
+      DayOf(rows[0][2]) != context.range.dates.end) {
+    return std::nullopt;
+  }
+  PresetView view;
+  view.months = months;
+  view.customers = rows[0][3].as<int64_t>();
+  view.previous_customers = rows[0][4].as<int64_t>();
+  for (int m = 0; m < 4; ++m) view.ranked[m] = rows[0][5 + m].as<int64_t>();
+  view.listed_apps = rows[0][9].as<int64_t>();
+  for (const auto& row : rows) {
+    if (!row[10].is_null()) view.month_customers[DayOf(row[10])] = row[11].as<int64_t>();
+  }
+  return view;
+}
+
 // Reads the meetings-and-calls figures of `range`: per month, and (with `with_customers`) the
-// active customers per month and over the whole range.
-PeriodResult ReadPeriod(Snapshot& tx, const Params& base, bool filtered, const DateRange& range,
-                        std::optional<int32_t> latest_day, bool with_customers) {
+// active customers per month and over the whole range — from `known` when given.
+PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool filtered,
+                        const DateRange& range, std::optional<int32_t> latest_day,
+                        bool with_customers, const KnownCustomers* known = nullptr) {
   PeriodResult period;
   period.total.days = range.days();
   std::vector<int32_t> whole_months, partial_first, partial_last, all_months, masks;
@@ -326,6 +444,16 @@ PeriodResult ReadPeriod(Snapshot& tx, const Params& base, bool filtered, const D
     period.total.sums.phone_systems += s.phone_systems;
   }
   if (!with_customers) return period;
+  if (known != nullptr) {
+    period.total.customers = known->total;
+    if (known->per_month != nullptr) {
+      for (MonthFigures& m : period.months) {
+        const auto it = known->per_month->find(m.slice.month);
+        if (it != known->per_month->end()) m.active_customers = it->second;
+      }
+    }
+    return period;
+  }
 
   const pqxx::result active =
       Exec(tx, filtered ? sql::kActiveCustomersFiltered : sql::kActiveCustomersAll,
@@ -341,12 +469,20 @@ PeriodResult ReadPeriod(Snapshot& tx, const Params& base, bool filtered, const D
   return period;
 }
 
-Summary ReadSummary(Snapshot& tx, const Params& base, bool filtered, const Context& context,
-                    PeriodResult* current_out) {
-  PeriodResult current = ReadPeriod(tx, base, filtered, context.range.dates,
-                                    context.partner.latest_day, /*with_customers=*/true);
+Summary ReadSummary(pqxx::transaction_base& tx, const Params& base, bool filtered,
+                    const Context& context, PeriodResult* current_out,
+                    const std::optional<PresetView>& preset) {
+  std::optional<KnownCustomers> known_current, known_previous;
+  if (preset.has_value()) {
+    known_current = KnownCustomers{preset->customers, &preset->month_customers};
+    known_previous = KnownCustomers{preset->previous_customers, nullptr};
+  }
+  PeriodResult current =
+      ReadPeriod(tx, base, filtered, context.range.dates, context.partner.latest_day,
+                 /*with_customers=*/true, known_current ? &*known_current : nullptr);
   const PeriodResult previous = ReadPeriod(tx, base, filtered, PreviousPeriod(context.range.dates),
-                                           context.partner.latest_day, /*with_customers=*/true);
+                                           context.partner.latest_day, /*with_customers=*/true,
+                                           known_previous ? &*known_previous : nullptr);
   Summary summary = BuildSummary(current.months, current.total, previous.total);
   if (current_out != nullptr) *current_out = std::move(current);
   return summary;
@@ -354,7 +490,7 @@ Summary ReadSummary(Snapshot& tx, const Params& base, bool filtered, const Conte
 
 // ---- workloads ----------------------------------------------------------------------------------
 
-UsageByWorkloads ReadWorkloads(Snapshot& tx, const Params& base, bool filtered,
+UsageByWorkloads ReadWorkloads(pqxx::transaction_base& tx, const Params& base, bool filtered,
                                const DateRange& range, const std::vector<Workload>& selection) {
   const std::vector<MonthSlice> months = MonthsOverlapping(range);
   UsageByWorkloads usage;
@@ -394,46 +530,75 @@ struct Ranking {
   int64_t total = 0;
 };
 
-Ranking ReadTopCustomers(Snapshot& tx, const Params& base, const DateRange& range,
-                         std::optional<int32_t> latest_day, UsageMetric metric, int64_t limit,
-                         int64_t offset) {
-  const std::vector<MonthSlice> months = MonthsOverlapping(range);
-  std::vector<int32_t> whole_months, partial_first, partial_last;
+// A customer of a ranking from its row, whose columns from `first` on are those of kTopCustomers'
+// from the second on.
+CustomerUsage CustomerUsageOf(const pqxx::row& row, int first) {
+  CustomerUsage u;
+  CustomerInfo& c = u.customer;
+  int i = first;
+  for (std::string* field : {&c.customer_id, &c.customer_tenant_id, &c.name, &c.country_code,
+                             &c.country, &c.segment, &c.industry, &c.vertical, &c.eou}) {
+    *field = row[i++].as<std::string>();
+  }
+  u.meetings = row[i++].as<int64_t>();
+  u.calls = row[i++].as<int64_t>();
+  u.phone_systems = row[i++].as<int64_t>();
+  u.meeting_duration_hours = row[i++].as<double>();
+  u.third_party_apps = row[i++].as<int64_t>();
+  u.third_party_app_users = row[i++].as<int64_t>();
+  return u;
+}
+
+// Whole months of `range` (answered by monthly rollups) and the partial ones' first/last days.
+void SplitMonths(const std::vector<MonthSlice>& months, std::optional<int32_t> latest_day,
+                 std::vector<int32_t>* whole_months, std::vector<int32_t>* partial_first,
+                 std::vector<int32_t>* partial_last) {
   for (const MonthSlice& slice : months) {
     const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
                               !latest_day.has_value() || slice.last_day >= *latest_day;
     if (slice.first_day == slice.month && to_month_end) {
-      whole_months.push_back(slice.month);
+      whole_months->push_back(slice.month);
     } else {
-      partial_first.push_back(slice.first_day);
-      partial_last.push_back(slice.last_day);
+      partial_first->push_back(slice.first_day);
+      partial_last->push_back(slice.last_day);
     }
   }
+}
+
+// $7..$11 of kTopCustomers and kRefreshPresetCustomers.
+std::vector<std::string> CustomerUsageParams(const std::vector<MonthSlice>& months,
+                                             std::optional<int32_t> latest_day) {
+  std::vector<int32_t> whole_months, partial_first, partial_last;
+  SplitMonths(months, latest_day, &whole_months, &partial_first, &partial_last);
+  return {DateArray(whole_months), DateArray(partial_first), DateArray(partial_last),
+          FormatIsoDate(months.front().month), FormatIsoDate(months.back().month)};
+}
+
+Ranking ReadTopCustomers(pqxx::transaction_base& tx, const Params& base, const DateRange& range,
+                         std::optional<int32_t> latest_day, UsageMetric metric, int64_t limit,
+                         int64_t offset, const std::optional<PresetView>& preset) {
+  const int metric_index = std::clamp(static_cast<int>(metric), 1, 4) - 1;
+  if (preset.has_value()) {
+    Ranking ranking;
+    ranking.total = preset->ranked[metric_index];
+    const pqxx::result rows = tx.exec_params(sql::kPresetTopCustomers[metric_index], base[0],
+                                             preset->months, limit, offset);
+    for (const auto& row : rows) ranking.customers.push_back(CustomerUsageOf(row, 0));
+    return ranking;
+  }
+  const std::vector<MonthSlice> months = MonthsOverlapping(range);
   Ranking ranking;
   if (months.empty()) return ranking;
-  const pqxx::result rows =
-      Exec(tx, sql::kTopCustomers,
-           With(base, {DateArray(whole_months), DateArray(partial_first), DateArray(partial_last),
-                       FormatIsoDate(months.front().month), FormatIsoDate(months.back().month),
-                       std::to_string(static_cast<int>(metric)), std::to_string(limit),
-                       std::to_string(offset)}));
+  Params params = base;
+  for (std::string& p : CustomerUsageParams(months, latest_day)) params.push_back(std::move(p));
+  params.push_back(std::to_string(static_cast<int>(metric)));
+  params.push_back(std::to_string(limit));
+  params.push_back(std::to_string(offset));
+  const pqxx::result rows = Exec(tx, sql::kTopCustomers, params);
   for (const auto& row : rows) {
     ranking.total = row[0].as<int64_t>();
     if (row[1].is_null()) continue;  // the page is empty
-    CustomerUsage u;
-    CustomerInfo& c = u.customer;
-    int i = 1;
-    for (std::string* field : {&c.customer_id, &c.customer_tenant_id, &c.name, &c.country_code,
-                               &c.country, &c.segment, &c.industry, &c.vertical, &c.eou}) {
-      *field = row[i++].as<std::string>();
-    }
-    u.meetings = row[10].as<int64_t>();
-    u.calls = row[11].as<int64_t>();
-    u.phone_systems = row[12].as<int64_t>();
-    u.meeting_duration_hours = row[13].as<double>();
-    u.third_party_apps = row[14].as<int64_t>();
-    u.third_party_app_users = row[15].as<int64_t>();
-    ranking.customers.push_back(std::move(u));
+    ranking.customers.push_back(CustomerUsageOf(row, 1));
   }
   return ranking;
 }
@@ -443,8 +608,20 @@ struct AppRanking {
   int64_t total = 0;
 };
 
-AppRanking ReadApps(Snapshot& tx, const Params& base, bool filtered, const DateRange& range,
-                    int64_t limit, int64_t offset) {
+AppRanking ReadApps(pqxx::transaction_base& tx, const Params& base, bool filtered,
+                    const DateRange& range, int64_t limit, int64_t offset,
+                    const std::optional<PresetView>& preset) {
+  if (preset.has_value() && !filtered) {
+    AppRanking ranking;
+    ranking.total = preset->listed_apps;
+    const pqxx::result rows =
+        tx.exec_params(sql::kPresetApps, base[0], preset->months, limit, offset);
+    for (const auto& row : rows) {
+      ranking.apps.push_back(
+          AppUsage{row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
+    }
+    return ranking;
+  }
   const std::vector<MonthSlice> months = MonthsOverlapping(range);
   AppRanking ranking;
   if (months.empty()) return ranking;
@@ -519,6 +696,10 @@ std::string NextPageToken(const PageTokenCodec& codec, const std::string& finger
 
 }  // namespace
 
+bool IsNotCached(const absl::Status& status) {
+  return status.GetPayload(kNotCachedPayload).has_value();
+}
+
 ReportStore::ReportStore(storage::ConnectionPool* pool, ReportStoreOptions options)
     : pool_(pool),
       options_(std::move(options)),
@@ -534,23 +715,28 @@ ResultCache::Stats ReportStore::cache_stats() const { return cache_->stats(); }
 
 absl::StatusOr<SummaryReport> ReportStore::GetSummary(const std::string& partner_id,
                                                       const ValidFilter& filter,
-                                                      absl::Time deadline) const {
-  const CallSpec call{"reading the summary", "GetSummary", "", std::nullopt};
+                                                      absl::Time deadline, ReadMode mode) const {
+  const CallSpec call{"reading the summary", "GetSummary", "", std::nullopt,
+                      mode == ReadMode::kCacheOnly};
   return InSnapshot<SummaryReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<SummaryReport> {
         const Params base = BaseParams(partner_id, filter.customers);
         SummaryReport report;
         report.range = context.range;
-        report.summary = ReadSummary(tx, base, !filter.customers.empty(), context, nullptr);
+        report.summary =
+            ReadSummary(tx, base, !filter.customers.empty(), context, nullptr,
+                        ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
         return report;
       });
 }
 
 absl::StatusOr<TrendReport> ReportStore::GetConversationsTrend(const std::string& partner_id,
                                                                const ValidFilter& filter,
-                                                               absl::Time deadline) const {
-  const CallSpec call{"reading the conversations trend", "GetConversationsTrend", "", std::nullopt};
+                                                               absl::Time deadline,
+                                                               ReadMode mode) const {
+  const CallSpec call{"reading the conversations trend", "GetConversationsTrend", "", std::nullopt,
+                      mode == ReadMode::kCacheOnly};
   return InSnapshot<TrendReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TrendReport> {
@@ -568,13 +754,15 @@ absl::StatusOr<TrendReport> ReportStore::GetConversationsTrend(const std::string
 absl::StatusOr<WorkloadsReport> ReportStore::GetUsageByWorkloads(const std::string& partner_id,
                                                                  const ValidFilter& filter,
                                                                  std::vector<Workload> workloads,
-                                                                 absl::Time deadline) const {
+                                                                 absl::Time deadline,
+                                                                 ReadMode mode) const {
   if (workloads.empty()) {
     workloads = {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems};
   }
   std::sort(workloads.begin(), workloads.end());
   workloads.erase(std::unique(workloads.begin(), workloads.end()), workloads.end());
-  CallSpec call{"reading the usage by workloads", "GetUsageByWorkloads", "", std::nullopt};
+  CallSpec call{"reading the usage by workloads", "GetUsageByWorkloads", "", std::nullopt,
+                mode == ReadMode::kCacheOnly};
   for (Workload w : workloads) absl::StrAppend(&call.key_extra, static_cast<int>(w), ",");
   return InSnapshot<WorkloadsReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
@@ -587,15 +775,14 @@ absl::StatusOr<WorkloadsReport> ReportStore::GetUsageByWorkloads(const std::stri
       });
 }
 
-absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string& partner_id,
-                                                               const ValidFilter& filter,
-                                                               UsageMetric metric,
-                                                               const PageRequest& page,
-                                                               absl::Time deadline) const {
+absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(
+    const std::string& partner_id, const ValidFilter& filter, UsageMetric metric,
+    const PageRequest& page, absl::Time deadline, ReadMode mode) const {
   const std::string fingerprint =
       RequestFingerprint({"ListTopCustomers", partner_id, CanonicalFilter(filter),
                           std::to_string(static_cast<int>(metric))});
-  CallSpec call{"listing the top customers", "ListTopCustomers", "", std::nullopt};
+  CallSpec call{"listing the top customers", "ListTopCustomers", "", std::nullopt,
+                mode == ReadMode::kCacheOnly};
   if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
       !read.ok()) {
     return read;
@@ -607,7 +794,8 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TopCustomersPage> {
         Ranking ranking =
             ReadTopCustomers(tx, BaseParams(partner_id, filter.customers), context.range.dates,
-                             context.partner.latest_day, metric, page.page_size, offset);
+                             context.partner.latest_day, metric, page.page_size, offset,
+                             ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
         TopCustomersPage result;
         result.range = context.range;
         result.total_size = ranking.total;
@@ -622,10 +810,11 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(const std::string
 absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
                                                const ValidFilter& filter,
                                                const std::string& customer_id,
-                                               const PageRequest& page, absl::Time deadline) const {
+                                               const PageRequest& page, absl::Time deadline,
+                                               ReadMode mode) const {
   const std::string fingerprint =
       RequestFingerprint({"ListApps", partner_id, CanonicalFilter(filter), customer_id});
-  CallSpec call{"listing the apps", "ListApps", "", std::nullopt};
+  CallSpec call{"listing the apps", "ListApps", "", std::nullopt, mode == ReadMode::kCacheOnly};
   if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
       !read.ok()) {
     return read;
@@ -636,9 +825,12 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
   return InSnapshot<AppsPage>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<AppsPage> {
-        AppRanking ranking = ReadApps(tx, BaseParams(partner_id, filter.customers, customer_id),
-                                      !filter.customers.empty() || !customer_id.empty(),
-                                      context.range.dates, page.page_size, offset);
+        const bool filtered = !filter.customers.empty() || !customer_id.empty();
+        AppRanking ranking = ReadApps(
+            tx, BaseParams(partner_id, filter.customers, customer_id), filtered,
+            context.range.dates, page.page_size, offset,
+            filtered ? std::nullopt
+                     : ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
         AppsPage result;
         result.range = context.range;
         result.total_size = ranking.total;
@@ -652,9 +844,10 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
 
 absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
                                                   const ValidFilter& filter, int32_t top_customers,
-                                                  int32_t top_apps, absl::Time deadline) const {
+                                                  int32_t top_apps, absl::Time deadline,
+                                                  ReadMode mode) const {
   const CallSpec call{"reading the report", "GetReport", absl::StrCat(top_customers, "|", top_apps),
-                      std::nullopt};
+                      std::nullopt, mode == ReadMode::kCacheOnly};
   return InSnapshot<FullReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<FullReport> {
@@ -662,17 +855,20 @@ absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
         const bool filtered = !filter.customers.empty();
         FullReport report;
         report.range = context.range;
+        const std::optional<PresetView> preset =
+            ReadPresetView(tx, partner_id, filter, context, options_.use_presets);
         PeriodResult current;
-        report.summary = ReadSummary(tx, base, filtered, context, &current);
+        report.summary = ReadSummary(tx, base, filtered, context, &current, preset);
         report.trend = BuildTrend(current.months);
         report.workloads =
             ReadWorkloads(tx, base, filtered, context.range.dates,
                           {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems});
         report.top_customers =
             ReadTopCustomers(tx, base, context.range.dates, context.partner.latest_day,
-                             UsageMetric::kMeetings, top_customers, 0)
+                             UsageMetric::kMeetings, top_customers, 0, preset)
                 .customers;
-        report.top_apps = ReadApps(tx, base, filtered, context.range.dates, top_apps, 0).apps;
+        report.top_apps =
+            ReadApps(tx, base, filtered, context.range.dates, top_apps, 0, preset).apps;
         return report;
       });
 }
@@ -719,6 +915,54 @@ absl::Status ReportStore::ExportDataset(
         return Exported{};
       });
   return done.status();
+}
+
+absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string& partner_id) {
+  try {
+    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
+    tx.exec_params(sql::kDeletePresets, partner_id);
+    if (state.empty()) return absl::OkStatus();
+    Context context;
+    context.partner.data_version = state[0][0].as<int64_t>();
+    context.partner.latest_day = OptionalDay(state[0][1]);
+    context.partner.latest_month = OptionalDay(state[0][2]);
+    const std::optional<int32_t> data_as_of =
+        DataAsOf(context.partner.latest_day, context.partner.latest_month);
+    if (!data_as_of.has_value()) return absl::OkStatus();  // no data: nothing to materialize
+    const Params base = BaseParams(partner_id, CustomerFilter{});
+    for (DatePreset preset :
+         {DatePreset::kLast3Months, DatePreset::kLast6Months, DatePreset::kLast12Months}) {
+      ValidFilter filter;
+      filter.preset = preset;
+      const int months = PresetMonths(preset);
+      const DateRange range = ResolveDateRange(filter, data_as_of, /*today=*/0);
+      // The general path computes what the view holds, so both always agree.
+      const PeriodResult current = ReadPeriod(tx, base, false, range, context.partner.latest_day,
+                                              /*with_customers=*/true);
+      const PeriodResult previous = ReadPeriod(tx, base, false, PreviousPeriod(range),
+                                               context.partner.latest_day, /*with_customers=*/true);
+      const std::vector<MonthSlice> slices = MonthsOverlapping(range);
+      Params usage = base;
+      for (std::string& p : CustomerUsageParams(slices, context.partner.latest_day)) {
+        usage.push_back(std::move(p));
+      }
+      usage.push_back(std::to_string(months));
+      Exec(tx, sql::kRefreshPresetCustomers, usage);
+      tx.exec_params(sql::kRefreshPresetApps, partner_id, months,
+                     FormatIsoDate(slices.front().month), FormatIsoDate(slices.back().month));
+      std::vector<int32_t> month_starts, month_customers;
+      for (const MonthFigures& m : current.months) {
+        month_starts.push_back(m.slice.month);
+        month_customers.push_back(static_cast<int32_t>(m.active_customers));
+      }
+      tx.exec_params(sql::kRefreshPresetState, partner_id, months, context.partner.data_version,
+                     FormatIsoDate(range.start), FormatIsoDate(range.end), current.total.customers,
+                     previous.total.customers, DateArray(month_starts), IntArray(month_customers));
+    }
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    return storage::StatusFromDbException(e, "materializing the report's default views");
+  }
 }
 
 }  // namespace teams_usage::report

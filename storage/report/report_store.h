@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <pqxx/transaction_base>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "storage/data_version_tracker.h"
 #include "storage/ingest/usage_row.h"
 #include "storage/pool.h"
 #include "storage/report/metrics.h"
@@ -45,6 +47,14 @@ struct ReportStoreOptions {
   // never older than the primary was when the call began — never older than anything the caller
   // saw before (docs/operations.md).
   storage::ConnectionPool* read_pool = nullptr;
+  // Answer requests for a preset over all customers from the views materialized by the uploads
+  // (RefreshReportPresets), when they belong to the request's snapshot. Off: always from the
+  // rollups (tests compare both).
+  bool use_presets = true;
+  // Knows partners' current data_version without a query (optional; not owned): a cached response
+  // of that version is then served with no database round trip. Without it, every call reads the
+  // version in its snapshot first.
+  storage::DataVersionTracker* versions = nullptr;
 };
 
 struct SummaryReport {
@@ -91,6 +101,13 @@ struct FullReport {
   std::vector<AppUsage> top_apps;
 };
 
+// How a call may be answered. kAny reads the database as needed. kCacheOnly answers only from
+// memory — a cached response of the partner's current data_version, known without a query (a
+// DataVersionTracker is needed) — and otherwise fails at once with a status for which
+// IsNotCached() is true; for callers that must not block, which then retry with kAny elsewhere.
+enum class ReadMode { kAny, kCacheOnly };
+bool IsNotCached(const absl::Status& status);
+
 // Receives an export's bytes in order, in chunks of about kExportChunkBytes; returns false when
 // the receiver is gone (the export then stops with CANCELLED).
 using ChunkSink = std::function<bool(absl::string_view chunk)>;
@@ -105,28 +122,30 @@ class ReportStore {
   // or of another data version ("page_token: ..."); UNAVAILABLE / DEADLINE_EXCEEDED / INTERNAL
   // from the database as mapped by storage::StatusFromDbException.
   absl::StatusOr<SummaryReport> GetSummary(const std::string& partner_id, const ValidFilter& filter,
-                                           absl::Time deadline) const;
+                                           absl::Time deadline,
+                                           ReadMode mode = ReadMode::kAny) const;
   absl::StatusOr<TrendReport> GetConversationsTrend(const std::string& partner_id,
-                                                    const ValidFilter& filter,
-                                                    absl::Time deadline) const;
+                                                    const ValidFilter& filter, absl::Time deadline,
+                                                    ReadMode mode = ReadMode::kAny) const;
   // `workloads`: the points to list (empty = all three); the all-up series is never restricted.
   absl::StatusOr<WorkloadsReport> GetUsageByWorkloads(const std::string& partner_id,
                                                       const ValidFilter& filter,
                                                       std::vector<Workload> workloads,
-                                                      absl::Time deadline) const;
+                                                      absl::Time deadline,
+                                                      ReadMode mode = ReadMode::kAny) const;
   absl::StatusOr<TopCustomersPage> ListTopCustomers(const std::string& partner_id,
                                                     const ValidFilter& filter, UsageMetric metric,
-                                                    const PageRequest& page,
-                                                    absl::Time deadline) const;
+                                                    const PageRequest& page, absl::Time deadline,
+                                                    ReadMode mode = ReadMode::kAny) const;
   // `customer_id`: empty = every customer of the filter; otherwise that one customer (when the
   // filter selects it).
   absl::StatusOr<AppsPage> ListApps(const std::string& partner_id, const ValidFilter& filter,
                                     const std::string& customer_id, const PageRequest& page,
-                                    absl::Time deadline) const;
+                                    absl::Time deadline, ReadMode mode = ReadMode::kAny) const;
   // `top_customers` / `top_apps` as returned by EffectiveTopCount.
   absl::StatusOr<FullReport> GetReport(const std::string& partner_id, const ValidFilter& filter,
-                                       int32_t top_customers, int32_t top_apps,
-                                       absl::Time deadline) const;
+                                       int32_t top_customers, int32_t top_apps, absl::Time deadline,
+                                       ReadMode mode = ReadMode::kAny) const;
 
   // Streams the partner's current rows of `dataset` in the filter's range and customer set, with
   // a header line, as CSV (kCsv or kAuto) or TSV (kTsv), from one snapshot, through a cursor: the
@@ -144,6 +163,12 @@ class ReportStore {
   ReportStoreOptions options_;
   std::unique_ptr<ResultCache> cache_;
 };
+
+// Materializes the partner's default views — LAST_3/6/12_MONTHS over all customers: distinct
+// customers, the per-customer usage of the rankings, the per-app figures — for its current
+// data_version, in `tx` (the upload's transaction, scoped to the partner), replacing the previous
+// ones. Computed by the same queries as a request without them, so both answer alike.
+absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string& partner_id);
 
 }  // namespace teams_usage::report
 

@@ -8,11 +8,13 @@
 
 #include <atomic>
 #include <cmath>
+#include <pqxx/pqxx>
 #include <random>
 #include <thread>
 
 #include "absl/time/clock.h"
 #include "storage/civil_date.h"
+#include "storage/data_version_tracker.h"
 #include "storage/pool.h"
 #include "storage/report/report_store.h"
 #include "storage/uploader.h"
@@ -221,12 +223,7 @@ class ReportReferencePgTest : public ::testing::Test {
     pool_options.url = db_->service_url();
     pool_options.size = 6;
     pool_ = new storage::ConnectionPool(pool_options);
-    report::ReportStoreOptions options;
-    options.page_tokens = std::make_shared<report::PageTokenCodec>(
-        *report::PageTokenCodec::FromKey(std::string(32, 'k')));
-    options.today = [] { return *ParseIsoDate(kToday); };
-    options.cache_bytes = 0;  // every answer from the database (the cache has its own test)
-    store_ = new ReportStore(pool_, options);
+    store_ = new ReportStore(pool_, StoreOptions());
     model_ = new ReferenceData();
     versions_ = new std::map<std::string, int64_t>();
     customers_ = new std::map<std::string, std::vector<testing::TestCustomer>>();
@@ -276,6 +273,17 @@ class ReportReferencePgTest : public ::testing::Test {
     // P5 has no data at all.
     (*customers_)["P5"] = d4.customers;
   }
+  // Every answer from the database (the cache has its own tests); presets from the views.
+  static report::ReportStoreOptions StoreOptions() {
+    report::ReportStoreOptions options;
+    options.page_tokens = std::make_shared<report::PageTokenCodec>(
+        *report::PageTokenCodec::FromKey(std::string(32, 'k')));
+    options.today = [] { return *ParseIsoDate(kToday); };
+    options.cache_bytes = 0;
+    return options;
+  }
+  static void CheckEverySection(const ReportStore& store, bool cached);
+
   static void TearDownTestSuite() {
     delete store_;
     delete pool_;
@@ -357,7 +365,10 @@ std::map<std::string, int64_t>* ReportReferencePgTest::versions_ = nullptr;
 std::map<std::string, std::vector<testing::TestCustomer>>* ReportReferencePgTest::customers_ =
     nullptr;
 
-TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
+// Every section of `store` against the reference: random filters and ranges for each partner,
+// then each preset over all customers (the requests the materialized default views answer).
+// With `cached`, each request is made twice and the second answer must come from memory.
+void ReportReferencePgTest::CheckEverySection(const ReportStore& store, bool cached) {
   std::mt19937_64 rng(2026);
   const struct {
     const char* partner;
@@ -373,19 +384,32 @@ TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
     const Reference reference(*model_, p.partner, kToday);
     const auto& customers = (*customers_)[p.partner];
     for (int i = 0; i < p.filters; ++i) {
-      const RefFilter ref = testing::RandomFilter(rng, p.first_day, p.span, customers);
+      RefFilter ref = testing::RandomFilter(rng, p.first_day, p.span, customers);
+      if (i < 3) {  // LAST_3/6/12_MONTHS over every customer
+        ref = RefFilter{};
+        ref.preset = i + 1;
+      }
       SCOPED_TRACE(std::string(p.partner) + " " + ref.Describe());
       const report::ValidFilter filter = ToFilter(ref);
       const testing::RefRange range = reference.Range(ref);
       const int64_t version = (*versions_)[p.partner];
 
-      const auto summary = store_->GetSummary(p.partner, filter, Deadline());
+      auto summary = store.GetSummary(p.partner, filter, Deadline());
       ASSERT_TRUE(summary.ok()) << summary.status();
+      if (cached) {  // again: from memory, with no query, and the same
+        summary = store.GetSummary(p.partner, filter, Deadline(), report::ReadMode::kCacheOnly);
+        ASSERT_TRUE(summary.ok()) << summary.status();
+      }
       ExpectRange(summary->range, range, version);
       ExpectSummary(summary->summary, reference.Summary(ref));
 
-      const auto trend = store_->GetConversationsTrend(p.partner, filter, Deadline());
+      auto trend = store.GetConversationsTrend(p.partner, filter, Deadline());
       ASSERT_TRUE(trend.ok()) << trend.status();
+      if (cached) {
+        trend = store.GetConversationsTrend(p.partner, filter, Deadline(),
+                                            report::ReadMode::kCacheOnly);
+        ASSERT_TRUE(trend.ok()) << trend.status();
+      }
       ExpectRange(trend->range, range, version);
       ExpectTrend(trend->points, reference.Trend(ref));
 
@@ -397,16 +421,26 @@ TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
           codes.insert(w);
         }
       }
-      const auto workloads = store_->GetUsageByWorkloads(p.partner, filter, selection, Deadline());
+      auto workloads = store.GetUsageByWorkloads(p.partner, filter, selection, Deadline());
       ASSERT_TRUE(workloads.ok()) << workloads.status();
+      if (cached) {
+        workloads = store.GetUsageByWorkloads(p.partner, filter, selection, Deadline(),
+                                              report::ReadMode::kCacheOnly);
+        ASSERT_TRUE(workloads.ok()) << workloads.status();
+      }
       ExpectRange(workloads->range, range, version);
       ExpectWorkloads(workloads->usage, reference.Workloads(ref, codes));
 
       for (int metric = 1; metric <= 4; ++metric) {
         SCOPED_TRACE("metric " + std::to_string(metric));
-        const auto top = store_->ListTopCustomers(
-            p.partner, filter, static_cast<report::UsageMetric>(metric), {1000, ""}, Deadline());
+        const auto metric_enum = static_cast<report::UsageMetric>(metric);
+        auto top = store.ListTopCustomers(p.partner, filter, metric_enum, {1000, ""}, Deadline());
         ASSERT_TRUE(top.ok()) << top.status();
+        if (cached) {
+          top = store.ListTopCustomers(p.partner, filter, metric_enum, {1000, ""}, Deadline(),
+                                       report::ReadMode::kCacheOnly);
+          ASSERT_TRUE(top.ok()) << top.status();
+        }
         ExpectRange(top->range, range, version);
         const auto want = reference.TopCustomers(ref, metric);
         EXPECT_EQ(top->total_size, static_cast<int64_t>(want.size()));
@@ -417,8 +451,13 @@ TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
       const std::string one_customer = customers[rng() % customers.size()].id;
       for (const std::string& customer : {std::string(), one_customer}) {
         SCOPED_TRACE("apps of '" + customer + "'");
-        const auto apps = store_->ListApps(p.partner, filter, customer, {1000, ""}, Deadline());
+        auto apps = store.ListApps(p.partner, filter, customer, {1000, ""}, Deadline());
         ASSERT_TRUE(apps.ok()) << apps.status();
+        if (cached) {
+          apps = store.ListApps(p.partner, filter, customer, {1000, ""}, Deadline(),
+                                report::ReadMode::kCacheOnly);
+          ASSERT_TRUE(apps.ok()) << apps.status();
+        }
         ExpectRange(apps->range, range, version);
         const auto want = reference.Apps(ref, customer);
         EXPECT_EQ(apps->total_size, static_cast<int64_t>(want.size()));
@@ -428,6 +467,40 @@ TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceForRandomFilters) {
     }
   }
   EXPECT_EQ(checked, 165);
+}
+
+TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceFromTheDefaultViews) {
+  // The suite's store: no cache; presets over all customers from the materialized views.
+  CheckEverySection(*store_, /*cached=*/false);
+  // The views exist, for each partner with data, for its current data version.
+  pqxx::connection admin(db_->url());
+  pqxx::work tx(admin);
+  for (const char* partner : {"P1", "P2", "P4"}) {
+    EXPECT_EQ(tx.exec_params1("SELECT count(*) FROM report_preset_state "
+                              "WHERE partner_id = $1 AND data_version = $2",
+                              partner, (*versions_)[partner])[0]
+                  .as<int>(),
+              3)
+        << partner;
+  }
+}
+
+TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceWithoutTheDefaultViews) {
+  report::ReportStoreOptions options = StoreOptions();
+  options.use_presets = false;
+  const ReportStore from_rollups(pool_, options);
+  CheckEverySection(from_rollups, /*cached=*/false);
+}
+
+TEST_F(ReportReferencePgTest, EverySectionMatchesTheReferenceFromTheCache) {
+  storage::DataVersionTracker versions({db_->service_url()});
+  ASSERT_TRUE(versions.WaitUntilListening(absl::Seconds(30)));
+  report::ReportStoreOptions options = StoreOptions();
+  options.cache_bytes = size_t{64} << 20;
+  options.versions = &versions;
+  const ReportStore cached(pool_, options);
+  CheckEverySection(cached, /*cached=*/true);
+  EXPECT_GT(cached.cache_stats().hits, 165 * 8);
 }
 
 TEST_F(ReportReferencePgTest, SpecialRanges) {
