@@ -93,6 +93,9 @@ void DataVersionTracker::Run() {
   for (;;) {
     try {
       pqxx::connection connection(options_.url);
+      // Named, so that operators (and tests) can tell it in pg_stat_activity.
+      pqxx::nontransaction(connection).exec(
+          "SET application_name = '" + std::string(kListenerApplicationName) + "'");
       Receiver receiver(connection, this);
       pqxx::nontransaction(connection).exec("SELECT 1");  // the LISTEN is in effect
       // libpqxx re-establishes a broken connection by itself; announcements of the gap would be

@@ -29,6 +29,8 @@
 namespace teams_usage::storage {
 
 inline constexpr char kDataVersionChannel[] = "teams_data_version";
+// The listening connection's application_name.
+inline constexpr char kListenerApplicationName[] = "teams-data-version-listener";
 
 class DataVersionTracker {
  public:
