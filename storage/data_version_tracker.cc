@@ -94,8 +94,9 @@ void DataVersionTracker::Run() {
     try {
       pqxx::connection connection(options_.url);
       // Named, so that operators (and tests) can tell it in pg_stat_activity.
-      pqxx::nontransaction(connection).exec(
-          "SET application_name = '" + std::string(kListenerApplicationName) + "'");
+      pqxx::nontransaction(connection)
+          .exec_params("SELECT set_config('application_name', $1, false)",
+                       kListenerApplicationName);
       Receiver receiver(connection, this);
       pqxx::nontransaction(connection).exec("SELECT 1");  // the LISTEN is in effect
       // libpqxx re-establishes a broken connection by itself; announcements of the gap would be
