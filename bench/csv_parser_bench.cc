@@ -1,10 +1,6 @@
 // Google Benchmark of DatasetParser over a generated in-memory TeamsUsageMeetingsAndCalls file of
-// 100k rows, fed in 64 KiB chunks as UploadDataset delivers them. Not built by CMake; build with:
-//
-//   g++ -std=c++17 -O2 -DNDEBUG -I. bench/csv_parser_bench.cc storage/ingest/dataset_parser.cc
-//     storage/ingest/csv_reader.cc storage/civil_date.cc $(pkg-config --libs absl_strings)
-//     -lbenchmark -lpthread -o /tmp/csv_parser_bench
-//   /tmp/csv_parser_bench
+// 100k rows, fed in 64 KiB chunks as UploadDataset delivers them. Built with the benchmarks
+// (target csv_parser_bench); scripts/bench runs it.
 //
 // Reports bytes_per_second (MB/s) and items_per_second (rows/s).
 #include <benchmark/benchmark.h>

@@ -18,6 +18,12 @@ namespace teams_usage::report::sql {
 inline constexpr char kScopeToPartner[] =
     "SELECT set_config('app.partner_id', $1, true), set_config('statement_timeout', $2, true)";
 
+// First in every report transaction, one round trip (migrations/0005_report_begin.sql): the scope
+// of kScopeToPartner, then the columns of kPartnerState and, with $3 = N > 0, the state of the
+// default view LAST_N_MONTHS (its data_version, range, customers, previous customers, the four
+// ranked counts, listed apps) and one row per month of it (month, active customers).
+inline constexpr char kReportBegin[] = "SELECT * FROM report_begin($1, $2, $3::smallint)";
+
 // The partner's data state: data_version, the latest meetings DateKey, the latest month of the
 // monthly datasets. No row: the partner has never uploaded.
 inline constexpr char kPartnerState[] = R"sql(
@@ -298,17 +304,6 @@ SELECT $1, $2::smallint, $3::bigint, $4::date, $5::date, $6::bigint, $7::bigint,
        count(*) FILTER (WHERE phone_systems > 0), count(*) FILTER (WHERE app_users > 0),
        (SELECT count(*) FROM report_preset_app WHERE partner_id = $1 AND months = $2::smallint)
 FROM report_preset_customer WHERE partner_id = $1 AND months = $2::smallint)sql";
-
-// $1 partner, $2 N. The state row, repeated beside each month row (at least one row when the
-// view exists): data_version, start, end, customers, previous_customers, the four ranked counts
-// (by UsageMetric 1..4), listed_apps, month, active_customers.
-inline constexpr char kPresetState[] = R"sql(
-SELECT s.data_version, s.start_day::text, s.end_day::text, s.customers, s.previous_customers,
-       s.ranked_meetings, s.ranked_calls, s.ranked_phone_systems, s.ranked_app_users,
-       s.listed_apps, m.month::text, m.active_customers
-FROM report_preset_state s
-LEFT JOIN report_preset_month m ON m.partner_id = s.partner_id AND m.months = s.months
-WHERE s.partner_id = $1 AND s.months = $2::smallint)sql";
 
 // $1 partner, $2 N, $3 limit, $4 offset: a page of the ranking by one metric, from its index.
 // Columns as kTopCustomers' from the second on.

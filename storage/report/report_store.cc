@@ -29,10 +29,38 @@ struct PartnerState {
   std::optional<int32_t> latest_month;  // latest month of the monthly datasets
 };
 
+// The materialized default view (migrations/0004_report_presets.sql) that answers a request, as
+// read in its snapshot.
+struct PresetView {
+  int months = 0;  // N of LAST_N_MONTHS
+  int64_t customers = 0;
+  int64_t previous_customers = 0;
+  std::map<int32_t, int64_t> month_customers;  // active customers per month of the range
+  std::array<int64_t, 4> ranked{};             // listed customers per UsageMetric 1..4
+  int64_t listed_apps = 0;
+};
+
+int PresetMonths(DatePreset preset) {
+  switch (preset) {
+    case DatePreset::kLast3Months:
+      return 3;
+    case DatePreset::kLast6Months:
+      return 6;
+    case DatePreset::kLast12Months:
+      return 12;
+    case DatePreset::kCustom:
+      break;
+  }
+  return 0;
+}
+
 // What every section of one response shares.
 struct Context {
   PartnerState partner;
   ResolvedRange range;
+  // The materialized default view that answers the request (when CallSpec::wants_preset and one
+  // exists for exactly this snapshot's data_version and range).
+  std::optional<PresetView> preset;
 };
 
 int32_t TodayUtc() {
@@ -89,8 +117,18 @@ Params With(Params params, std::initializer_list<std::string> more) {
   return params;
 }
 
+// Runs `statement` (one of report_queries.h's constants) as a prepared statement of the
+// connection: parsed and planned once per connection rather than on every call (PostgreSQL
+// switches to a generic plan when it is no worse than the custom ones).
+template <typename... Args>
+pqxx::result Query(pqxx::transaction_base& tx, const char* statement, Args&&... args) {
+  const std::string name = absl::StrCat("teams_report_", reinterpret_cast<uintptr_t>(statement));
+  tx.conn().prepare(name, statement);  // defines it once per connection; then a lookup
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
+
 pqxx::result Exec(pqxx::transaction_base& tx, const char* statement, const Params& params) {
-  return tx.exec_params(statement, pqxx::prepare::make_dynamic_params(params));
+  return Query(tx, statement, pqxx::prepare::make_dynamic_params(params));
 }
 
 int32_t DayOf(const pqxx::field& field) {
@@ -102,6 +140,27 @@ int32_t DayOf(const pqxx::field& field) {
 std::optional<int32_t> OptionalDay(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return DayOf(field);
+}
+
+// The default view in report_begin's rows, when it belongs to `context`'s snapshot.
+std::optional<PresetView> PresetViewOf(const pqxx::result& rows, int months,
+                                       const Context& context) {
+  if (rows.empty() || rows[0][3].is_null() ||
+      rows[0][3].as<int64_t>() != context.partner.data_version ||
+      DayOf(rows[0][4]) != context.range.dates.start ||
+      DayOf(rows[0][5]) != context.range.dates.end) {
+    return std::nullopt;
+  }
+  PresetView view;
+  view.months = months;
+  view.customers = rows[0][6].as<int64_t>();
+  view.previous_customers = rows[0][7].as<int64_t>();
+  for (int m = 0; m < 4; ++m) view.ranked[m] = rows[0][8 + m].as<int64_t>();
+  view.listed_apps = rows[0][12].as<int64_t>();
+  for (const auto& row : rows) {
+    if (!row[13].is_null()) view.month_customers[DayOf(row[13])] = row[14].as<int64_t>();
+  }
+  return view;
 }
 
 // The result of an export, whose rows went to the sink.
@@ -155,6 +214,7 @@ struct CallSpec {
   std::string key_extra;                 // the request's fields besides the partner and the filter
   std::optional<PagePosition> position;  // a page token's, checked against the data version
   bool cache_only = false;               // ReadMode::kCacheOnly
+  bool wants_preset = false;             // the body can use the default view (Context::preset)
 };
 
 // The cache key of a call: everything its answer depends on. The data_version stands for the
@@ -212,8 +272,8 @@ absl::StatusOr<int64_t> PrimaryDataVersion(storage::ConnectionPool& pool,
     pqxx::work tx(lease->conn());
     const int64_t timeout_ms =
         std::max<int64_t>(1, absl::ToInt64Milliseconds(deadline - absl::Now()));
-    tx.exec_params(sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
-    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
+    Query(tx, sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
+    const pqxx::result state = Query(tx, sql::kPartnerState, partner_id);
     const int64_t version = state.empty() ? 0 : state[0][0].as<int64_t>();
     tx.commit();
     return version;
@@ -293,17 +353,20 @@ absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_dat
     // The caller's remaining time bounds every statement (at least 1 ms: 0 would mean none).
     const int64_t timeout_ms =
         std::max<int64_t>(1, absl::ToInt64Milliseconds(effective_deadline - absl::Now()));
-    tx.exec_params(sql::kScopeToPartner, partner_id, std::to_string(timeout_ms));
-
+    const int preset_months = call.wants_preset && options.use_presets && filter.customers.empty()
+                                  ? PresetMonths(filter.preset)
+                                  : 0;
+    const pqxx::result state =
+        Query(tx, sql::kReportBegin, partner_id, std::to_string(timeout_ms), preset_months);
     PartnerState partner;
-    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
     if (!state.empty()) {
       partner.data_version = state[0][0].as<int64_t>();
       partner.latest_day = OptionalDay(state[0][1]);
       partner.latest_month = OptionalDay(state[0][2]);
     }
     if (partner.data_version < min_data_version) return absl::AbortedError(kReplicaBehind);
-    const Context context = ContextOf(partner, filter, options);
+    Context context = ContextOf(partner, filter, options);
+    if (preset_months > 0) context.preset = PresetViewOf(state, preset_months, context);
     const uint64_t epoch = ticket.has_value() ? ticket->epoch : 0;
     if (ticket.has_value() && cache != nullptr) {
       // The snapshot began after the ticket: what it read may be followed from here on.
@@ -340,64 +403,11 @@ struct PeriodResult {
   PeriodFigures total;
 };
 
-// The materialized default view (migrations/0004_report_presets.sql) that answers a request, as
-// read in its snapshot.
-struct PresetView {
-  int months = 0;  // N of LAST_N_MONTHS
-  int64_t customers = 0;
-  int64_t previous_customers = 0;
-  std::map<int32_t, int64_t> month_customers;  // active customers per month of the range
-  std::array<int64_t, 4> ranked{};             // listed customers per UsageMetric 1..4
-  int64_t listed_apps = 0;
-};
-
 // The distinct active customers of a period, when known without querying them.
 struct KnownCustomers {
   int64_t total = 0;
   const std::map<int32_t, int64_t>* per_month = nullptr;  // null: not needed
 };
-
-int PresetMonths(DatePreset preset) {
-  switch (preset) {
-    case DatePreset::kLast3Months:
-      return 3;
-    case DatePreset::kLast6Months:
-      return 6;
-    case DatePreset::kLast12Months:
-      return 12;
-    case DatePreset::kCustom:
-      break;
-  }
-  return 0;
-}
-
-// The view of the request's preset over all customers, when one exists for exactly the snapshot's
-// data_version and resolved range; otherwise (a filter, a custom range, a view not yet written or
-// of another version) none, and the request is computed from the rollups.
-std::optional<PresetView> ReadPresetView(pqxx::transaction_base& tx, const std::string& partner_id,
-                                         const ValidFilter& filter, const Context& context,
-                                         bool enabled) {
-  const int months = PresetMonths(filter.preset);
-  if (!enabled || months == 0 || !filter.customers.empty() || context.partner.data_version == 0) {
-    return std::nullopt;
-  }
-  const pqxx::result rows = tx.exec_params(sql::kPresetState, partner_id, months);
-  if (rows.empty() || rows[0][0].as<int64_t>() != context.partner.data_version ||
-      DayOf(rows[0][1]) != context.range.dates.start ||
-      DayOf(rows[0][2]) != context.range.dates.end) {
-    return std::nullopt;
-  }
-  PresetView view;
-  view.months = months;
-  view.customers = rows[0][3].as<int64_t>();
-  view.previous_customers = rows[0][4].as<int64_t>();
-  for (int m = 0; m < 4; ++m) view.ranked[m] = rows[0][5 + m].as<int64_t>();
-  view.listed_apps = rows[0][9].as<int64_t>();
-  for (const auto& row : rows) {
-    if (!row[10].is_null()) view.month_customers[DayOf(row[10])] = row[11].as<int64_t>();
-  }
-  return view;
-}
 
 // Reads the meetings-and-calls figures of `range`: per month, and (with `with_customers`) the
 // active customers per month and over the whole range — from `known` when given.
@@ -581,8 +591,8 @@ Ranking ReadTopCustomers(pqxx::transaction_base& tx, const Params& base, const D
   if (preset.has_value()) {
     Ranking ranking;
     ranking.total = preset->ranked[metric_index];
-    const pqxx::result rows = tx.exec_params(sql::kPresetTopCustomers[metric_index], base[0],
-                                             preset->months, limit, offset);
+    const pqxx::result rows =
+        Query(tx, sql::kPresetTopCustomers[metric_index], base[0], preset->months, limit, offset);
     for (const auto& row : rows) ranking.customers.push_back(CustomerUsageOf(row, 0));
     return ranking;
   }
@@ -614,8 +624,7 @@ AppRanking ReadApps(pqxx::transaction_base& tx, const Params& base, bool filtere
   if (preset.has_value() && !filtered) {
     AppRanking ranking;
     ranking.total = preset->listed_apps;
-    const pqxx::result rows =
-        tx.exec_params(sql::kPresetApps, base[0], preset->months, limit, offset);
+    const pqxx::result rows = Query(tx, sql::kPresetApps, base[0], preset->months, limit, offset);
     for (const auto& row : rows) {
       ranking.apps.push_back(
           AppUsage{row[0].as<std::string>(), row[1].as<int64_t>(), row[2].as<int64_t>()});
@@ -716,8 +725,8 @@ ResultCache::Stats ReportStore::cache_stats() const { return cache_->stats(); }
 absl::StatusOr<SummaryReport> ReportStore::GetSummary(const std::string& partner_id,
                                                       const ValidFilter& filter,
                                                       absl::Time deadline, ReadMode mode) const {
-  const CallSpec call{"reading the summary", "GetSummary", "", std::nullopt,
-                      mode == ReadMode::kCacheOnly};
+  const CallSpec call{"reading the summary",        "GetSummary",         "", std::nullopt,
+                      mode == ReadMode::kCacheOnly, /*wants_preset=*/true};
   return InSnapshot<SummaryReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<SummaryReport> {
@@ -725,8 +734,7 @@ absl::StatusOr<SummaryReport> ReportStore::GetSummary(const std::string& partner
         SummaryReport report;
         report.range = context.range;
         report.summary =
-            ReadSummary(tx, base, !filter.customers.empty(), context, nullptr,
-                        ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
+            ReadSummary(tx, base, !filter.customers.empty(), context, nullptr, context.preset);
         return report;
       });
 }
@@ -781,8 +789,8 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(
   const std::string fingerprint =
       RequestFingerprint({"ListTopCustomers", partner_id, CanonicalFilter(filter),
                           std::to_string(static_cast<int>(metric))});
-  CallSpec call{"listing the top customers", "ListTopCustomers", "", std::nullopt,
-                mode == ReadMode::kCacheOnly};
+  CallSpec call{"listing the top customers",  "ListTopCustomers",   "", std::nullopt,
+                mode == ReadMode::kCacheOnly, /*wants_preset=*/true};
   if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
       !read.ok()) {
     return read;
@@ -792,10 +800,9 @@ absl::StatusOr<TopCustomersPage> ReportStore::ListTopCustomers(
   return InSnapshot<TopCustomersPage>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TopCustomersPage> {
-        Ranking ranking =
-            ReadTopCustomers(tx, BaseParams(partner_id, filter.customers), context.range.dates,
-                             context.partner.latest_day, metric, page.page_size, offset,
-                             ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
+        Ranking ranking = ReadTopCustomers(tx, BaseParams(partner_id, filter.customers),
+                                           context.range.dates, context.partner.latest_day, metric,
+                                           page.page_size, offset, context.preset);
         TopCustomersPage result;
         result.range = context.range;
         result.total_size = ranking.total;
@@ -814,7 +821,12 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
                                                ReadMode mode) const {
   const std::string fingerprint =
       RequestFingerprint({"ListApps", partner_id, CanonicalFilter(filter), customer_id});
-  CallSpec call{"listing the apps", "ListApps", "", std::nullopt, mode == ReadMode::kCacheOnly};
+  CallSpec call{"listing the apps",
+                "ListApps",
+                "",
+                std::nullopt,
+                mode == ReadMode::kCacheOnly,
+                /*wants_preset=*/customer_id.empty()};
   if (absl::Status read = ReadPagePosition(*options_.page_tokens, page, fingerprint, &call);
       !read.ok()) {
     return read;
@@ -826,11 +838,9 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<AppsPage> {
         const bool filtered = !filter.customers.empty() || !customer_id.empty();
-        AppRanking ranking = ReadApps(
-            tx, BaseParams(partner_id, filter.customers, customer_id), filtered,
-            context.range.dates, page.page_size, offset,
-            filtered ? std::nullopt
-                     : ReadPresetView(tx, partner_id, filter, context, options_.use_presets));
+        AppRanking ranking = ReadApps(tx, BaseParams(partner_id, filter.customers, customer_id),
+                                      filtered, context.range.dates, page.page_size, offset,
+                                      filtered ? std::nullopt : context.preset);
         AppsPage result;
         result.range = context.range;
         result.total_size = ranking.total;
@@ -846,8 +856,12 @@ absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
                                                   const ValidFilter& filter, int32_t top_customers,
                                                   int32_t top_apps, absl::Time deadline,
                                                   ReadMode mode) const {
-  const CallSpec call{"reading the report", "GetReport", absl::StrCat(top_customers, "|", top_apps),
-                      std::nullopt, mode == ReadMode::kCacheOnly};
+  const CallSpec call{"reading the report",
+                      "GetReport",
+                      absl::StrCat(top_customers, "|", top_apps),
+                      std::nullopt,
+                      mode == ReadMode::kCacheOnly,
+                      /*wants_preset=*/true};
   return InSnapshot<FullReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<FullReport> {
@@ -855,8 +869,7 @@ absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
         const bool filtered = !filter.customers.empty();
         FullReport report;
         report.range = context.range;
-        const std::optional<PresetView> preset =
-            ReadPresetView(tx, partner_id, filter, context, options_.use_presets);
+        const std::optional<PresetView> preset = context.preset;
         PeriodResult current;
         report.summary = ReadSummary(tx, base, filtered, context, &current, preset);
         report.trend = BuildTrend(current.months);
@@ -919,8 +932,8 @@ absl::Status ReportStore::ExportDataset(
 
 absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string& partner_id) {
   try {
-    const pqxx::result state = tx.exec_params(sql::kPartnerState, partner_id);
-    tx.exec_params(sql::kDeletePresets, partner_id);
+    const pqxx::result state = Query(tx, sql::kPartnerState, partner_id);
+    Query(tx, sql::kDeletePresets, partner_id);
     if (state.empty()) return absl::OkStatus();
     Context context;
     context.partner.data_version = state[0][0].as<int64_t>();
@@ -948,16 +961,16 @@ absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string&
       }
       usage.push_back(std::to_string(months));
       Exec(tx, sql::kRefreshPresetCustomers, usage);
-      tx.exec_params(sql::kRefreshPresetApps, partner_id, months,
-                     FormatIsoDate(slices.front().month), FormatIsoDate(slices.back().month));
+      Query(tx, sql::kRefreshPresetApps, partner_id, months, FormatIsoDate(slices.front().month),
+            FormatIsoDate(slices.back().month));
       std::vector<int32_t> month_starts, month_customers;
       for (const MonthFigures& m : current.months) {
         month_starts.push_back(m.slice.month);
         month_customers.push_back(static_cast<int32_t>(m.active_customers));
       }
-      tx.exec_params(sql::kRefreshPresetState, partner_id, months, context.partner.data_version,
-                     FormatIsoDate(range.start), FormatIsoDate(range.end), current.total.customers,
-                     previous.total.customers, DateArray(month_starts), IntArray(month_customers));
+      Query(tx, sql::kRefreshPresetState, partner_id, months, context.partner.data_version,
+            FormatIsoDate(range.start), FormatIsoDate(range.end), current.total.customers,
+            previous.total.customers, DateArray(month_starts), IntArray(month_customers));
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {

@@ -1,0 +1,39 @@
+-- The first statement of every report transaction, in one round trip: scopes the transaction to
+-- the partner (app.partner_id, which the row-level security policies read, and statement_timeout
+-- from the caller's deadline; both end with the transaction), then returns the partner's state
+-- and, when p_months > 0, the state of its materialized default view LAST_<p_months>_MONTHS with
+-- one row per month of it (the partner's columns repeat). No row: the partner has never uploaded.
+-- SECURITY INVOKER (the default): the policies apply to the caller, scoped by the setting above.
+CREATE FUNCTION report_begin(p_partner text, p_timeout_ms text, p_months smallint)
+RETURNS TABLE (
+  data_version          bigint,
+  data_as_of            text,
+  latest_month          text,
+  view_data_version     bigint,
+  view_start            text,
+  view_end              text,
+  view_customers        bigint,
+  view_previous         bigint,
+  ranked_meetings       bigint,
+  ranked_calls          bigint,
+  ranked_phone_systems  bigint,
+  ranked_app_users      bigint,
+  listed_apps           bigint,
+  view_month            text,
+  view_month_customers  bigint
+)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM set_config('app.partner_id', p_partner, true),
+          set_config('statement_timeout', p_timeout_ms, true);
+  RETURN QUERY
+    SELECT p.data_version, p.data_as_of::text, p.latest_month::text,
+           s.data_version, s.start_day::text, s.end_day::text, s.customers, s.previous_customers,
+           s.ranked_meetings, s.ranked_calls, s.ranked_phone_systems, s.ranked_app_users,
+           s.listed_apps, m.month::text, m.active_customers
+    FROM partners p
+    LEFT JOIN report_preset_state s ON s.partner_id = p.partner_id AND s.months = p_months
+    LEFT JOIN report_preset_month m ON m.partner_id = s.partner_id AND m.months = s.months
+    WHERE p.partner_id = p_partner;
+END
+$$;
