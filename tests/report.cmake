@@ -22,3 +22,9 @@ teams_test(report_e2e_test e2e
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/e2e/report_e2e_test.cc
   LIBS teams_report_reference teams_e2e_support teams_auth teams_proto)
 add_dependencies(report_e2e_test teams-report-server)
+
+# The response cache's freshness with the DataVersionTracker: own and foreign uploads, a lost
+# listening connection, "reset", and no tracker at all.
+teams_test(report_cache_pgtest pg
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pg/report_cache_pgtest.cc
+  LIBS teams_report_reference teams_storage)

@@ -1,6 +1,6 @@
 -- The first statement of every report transaction, in one round trip: scopes the transaction to
--- the partner (app.partner_id, which the row-level security policies read, and statement_timeout
--- from the caller's deadline; both end with the transaction), then returns the partner's state
+-- the partner (app.partner_id, which the row-level security policies read, statement_timeout
+-- from the caller's deadline, custom plans; all end with the transaction), then returns the partner's state
 -- and, when p_months > 0, the state of its materialized default view LAST_<p_months>_MONTHS with
 -- one row per month of it (the partner's columns repeat). No row: the partner has never uploaded.
 -- SECURITY INVOKER (the default): the policies apply to the caller, scoped by the setting above.
@@ -24,8 +24,12 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
+  -- The report's statements are prepared once per connection (parsed once), but always planned
+  -- with their parameters: a generic plan cannot fold the "empty list = every customer" filter
+  -- conditions, and plans the filtered queries badly.
   PERFORM set_config('app.partner_id', p_partner, true),
-          set_config('statement_timeout', p_timeout_ms, true);
+          set_config('statement_timeout', p_timeout_ms, true),
+          set_config('plan_cache_mode', 'force_custom_plan', true);
   RETURN QUERY
     SELECT p.data_version, p.data_as_of::text, p.latest_month::text,
            s.data_version, s.start_day::text, s.end_day::text, s.customers, s.previous_customers,

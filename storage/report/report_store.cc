@@ -118,8 +118,8 @@ Params With(Params params, std::initializer_list<std::string> more) {
 }
 
 // Runs `statement` (one of report_queries.h's constants) as a prepared statement of the
-// connection: parsed and planned once per connection rather than on every call (PostgreSQL
-// switches to a generic plan when it is no worse than the custom ones).
+// connection: parsed once per connection rather than on every call. Report transactions plan
+// every execution with its parameters (plan_cache_mode, set by report_begin).
 template <typename... Args>
 pqxx::result Query(pqxx::transaction_base& tx, const char* statement, Args&&... args) {
   const std::string name = absl::StrCat("teams_report_", reinterpret_cast<uintptr_t>(statement));
@@ -932,6 +932,8 @@ absl::Status ReportStore::ExportDataset(
 
 absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string& partner_id) {
   try {
+    // Planned with their parameters, as in report_begin (the statements are prepared).
+    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
     const pqxx::result state = Query(tx, sql::kPartnerState, partner_id);
     Query(tx, sql::kDeletePresets, partner_id);
     if (state.empty()) return absl::OkStatus();

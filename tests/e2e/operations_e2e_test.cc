@@ -8,9 +8,12 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <pqxx/pqxx>
+#include <random>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -383,6 +386,78 @@ TEST_F(OperationsE2eTest, CallsPastTheConcurrencyLimitAreResourceExhausted) {
   EXPECT_EQ(other, 0);
   // Afterwards the server serves normally again.
   EXPECT_TRUE(UploadOnce(channel, SmallFile("AFTER")).ok());
+}
+
+// Report calls that need the database wait for one worker (--db-pool-size 1) in a queue of
+// --max-concurrent-calls: a burst past that bound is refused at once, never failed otherwise, and
+// the server answers again afterwards. No response cache, so every call needs the database.
+TEST_F(OperationsE2eTest, ReportCallsPastTheWorkerBoundAreResourceExhausted) {
+  auto server = StartServer(
+      {"--max-concurrent-calls", "4", "--db-pool-size", "1", "--response-cache-mib", "0"});
+  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  std::mt19937_64 rng(17);
+  testing::RandomDataOptions data_options;
+  data_options.partner = kPartner;
+  data_options.first_day = "2025-09-01";
+  data_options.days = 150;
+  const testing::RandomData data = testing::MakeRandomData(data_options, rng);
+  ASSERT_TRUE(UploadOnce(channel, testing::MeetingsFile(data.meetings)).ok());
+
+  auto token =
+      auth::MintHs256Token(kSecret, "viewer", kPartner, {"REPORT_VIEWER"}, "teams-usage-dev",
+                           "teams-usage-report", 600, absl::ToUnixSeconds(absl::Now()));
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto stub = v1::TeamsUsageReportService::NewStub(channel);
+  v1::GetReportRequest request;
+  request.mutable_filter()->set_preset(v1::LAST_12_MONTHS);
+  // All in flight at once, through the async API.
+  constexpr int kCalls = 40;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<v1::TeamsUsageReport> responses(kCalls);
+  std::vector<grpc::Status> statuses(kCalls);
+  std::mutex mu;
+  std::condition_variable all_done;
+  int done = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->AddMetadata("authorization", "Bearer " + *token);
+    contexts.back()->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    stub->async()->GetReport(contexts.back().get(), &request, &responses[i],
+                             [&, i](grpc::Status status) {
+                               std::lock_guard<std::mutex> lock(mu);
+                               statuses[i] = std::move(status);
+                               ++done;
+                               all_done.notify_one();
+                             });
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(all_done.wait_for(lock, std::chrono::seconds(90), [&] { return done == kCalls; }))
+        << done << " of " << kCalls << " calls ended";
+  }
+  int ok = 0, exhausted = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    if (statuses[i].ok()) {
+      ++ok;
+      EXPECT_GT(responses[i].summary().meeting_count().value(), 0) << "call " << i;
+    } else if (statuses[i].error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      ++exhausted;
+    } else {
+      ADD_FAILURE() << "call " << i << ": " << statuses[i].error_code() << " "
+                    << statuses[i].error_message();
+    }
+  }
+  std::cerr << ok << " OK, " << exhausted << " RESOURCE_EXHAUSTED of " << kCalls << "\n";
+  EXPECT_GT(ok, 0);
+  EXPECT_GT(exhausted, 0);
+  // Afterwards a call is served.
+  grpc::ClientContext after;
+  after.AddMetadata("authorization", "Bearer " + *token);
+  after.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::TeamsUsageReport report;
+  const grpc::Status status = stub->GetReport(&after, request, &report);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_GT(report.summary().meeting_count().value(), 0);
 }
 
 }  // namespace
