@@ -106,6 +106,14 @@ WHERE NOT EXISTS (
     AND f.day = date '1970-01-01' + s.day AND f.customer_id = s.customer_id
     AND f.subworkload = s.subworkload))sql";
 
+// The first load of the file's months: no existing row can match a staged one.
+inline constexpr char kInsertMeetingsFirstLoad[] = R"sql(
+INSERT INTO meetings_calls_daily
+  (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
+SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
+       s.meeting_hours
+FROM stage_rows s)sql";
+
 inline constexpr char kAnalyzeTouchedMeetings[] = R"sql(
 ANALYZE touched_cm;
 ANALYZE touched_days)sql";

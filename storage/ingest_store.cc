@@ -438,17 +438,22 @@ absl::StatusOr<UploadResult> UploadWriter::Commit(int64_t rows_read) {
                                       FirstOfMonth(impl.min_date), LastOfMonth(impl.max_date))[0]
                           .as<bool>();
       }
-      // Statistics of the staged rows: without them the planner picks a slower plan for the
-      // NOT EXISTS of the insert (measured: 4.1 s against 4.6 s for 1 M rows).
-      tx.exec("ANALYZE stage_rows");
-      if (!first_load) {
+      if (first_load) {
+        // No row of these months exists (checked under the partner's lock) and the file's keys
+        // are distinct (checked above): every staged row is new, nothing needs looking up.
+        result.rows_inserted =
+            tx.exec_params0(sql::kInsertMeetingsFirstLoad, impl.partner_id).affected_rows();
+      } else {
+        // Statistics of the staged rows: without them the planner picks a slower plan for the
+        // NOT EXISTS of the insert (measured: 4.1 s against 4.6 s for 1 M rows).
+        tx.exec("ANALYZE stage_rows");
         result.rows_replaced = tx.exec_params1(impl.statements.replace, impl.partner_id,
                                                impl.min_date, impl.max_date)[0]
                                    .as<int64_t>();
+        result.rows_inserted =
+            tx.exec_params0(impl.statements.insert, impl.partner_id, impl.min_date, impl.max_date)
+                .affected_rows();
       }
-      result.rows_inserted =
-          tx.exec_params0(impl.statements.insert, impl.partner_id, impl.min_date, impl.max_date)
-              .affected_rows();
       if (result.rows_inserted > 0) impl.WriteFileTouchedSets(tx);
     }
     result.rows_unchanged = rows_read - result.rows_inserted - result.rows_replaced;
