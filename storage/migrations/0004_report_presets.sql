@@ -1,7 +1,8 @@
 -- The dashboard's default views, materialized: for each preset LAST_N_MONTHS (N = 3, 6, 12) and
--- the whole customer set (no filter), the parts of the report whose cost grows with the number of
--- customers — distinct active customers over the range and the previous period, the per-customer
--- usage the top-customers ranking sorts, and the per-app figures of the apps list. Written by
+-- the whole customer set (no filter), what its report shows — the monthly figures of the summary,
+-- the trend and the usage by workloads, distinct active customers over the range and the previous
+-- period, the per-customer usage the top-customers ranking sorts, and the per-app figures of the
+-- apps list — so that answering costs a few indexed rows. Written by
 -- every upload that changes the partner's data, in the upload's own transaction, together with
 -- the data_version they were computed for; a report uses them only when that version and the
 -- resolved range are the ones of its own snapshot (otherwise it computes from the rollups), so
@@ -15,6 +16,10 @@ CREATE TABLE report_preset_state (
   end_day               date NOT NULL,
   customers             bigint NOT NULL,    -- distinct active customers in the range
   previous_customers    bigint NOT NULL,    -- ... in the previous period
+  previous_meetings       bigint NOT NULL,  -- the previous period's sums
+  previous_meeting_hours  double precision NOT NULL,
+  previous_calls          bigint NOT NULL,
+  previous_phone_systems  bigint NOT NULL,
   ranked_meetings       bigint NOT NULL,    -- customers with meetings > 0 (total_size), etc.
   ranked_calls          bigint NOT NULL,
   ranked_phone_systems  bigint NOT NULL,
@@ -23,12 +28,27 @@ CREATE TABLE report_preset_state (
   PRIMARY KEY (partner_id, months)
 );
 
--- Active customers per month of the range (months without any are absent).
+-- Every month of the range: what the summary, the trend and the usage by workloads show for it
+-- (active customers, the meetings-and-calls sums, the client users per subworkload, all-up users).
 CREATE TABLE report_preset_month (
   partner_id        text COLLATE "C" NOT NULL,
   months            smallint NOT NULL,
   month             date NOT NULL,
   active_customers  bigint NOT NULL,
+  meetings          bigint NOT NULL,
+  meeting_hours     double precision NOT NULL,
+  calls             bigint NOT NULL,
+  phone_systems     bigint NOT NULL,
+  meetings_desktop  bigint NOT NULL,
+  meetings_web      bigint NOT NULL,
+  meetings_mobile   bigint NOT NULL,
+  calls_desktop     bigint NOT NULL,
+  calls_web         bigint NOT NULL,
+  calls_mobile      bigint NOT NULL,
+  phone_desktop     bigint NOT NULL,
+  phone_web         bigint NOT NULL,
+  phone_mobile      bigint NOT NULL,
+  all_up_users      bigint NOT NULL,
   PRIMARY KEY (partner_id, months, month)
 );
 

@@ -21,7 +21,8 @@ inline constexpr char kScopeToPartner[] =
 // First in every report transaction, one round trip (migrations/0005_report_begin.sql): the scope
 // of kScopeToPartner, then the columns of kPartnerState and, with $3 = N > 0, the state of the
 // default view LAST_N_MONTHS (its data_version, range, customers, previous customers, the four
-// ranked counts, listed apps) and one row per month of it (month, active customers).
+// ranked counts, listed apps, the previous period's four sums) and one row per month of it (the
+// columns of report_preset_month from `month` on).
 inline constexpr char kReportBegin[] = "SELECT * FROM report_begin($1, $2, $3::smallint)";
 
 // The partner's data state: data_version, the latest meetings DateKey, the latest month of the
@@ -293,16 +294,30 @@ FROM app_users a LEFT JOIN app_customers c ON c.app_name = a.app_name
 WHERE a.user_count > 0)sql";
 
 // $1 partner, $2 N, $3 data_version, $4/$5 the range, $6 customers, $7 previous customers,
-// $8 date[] months and $9 bigint[] their active customers. Counts the rankings' lengths.
+// $8..$11 the previous period's meetings, hours, calls, phone systems; then one array per column
+// of report_preset_month, an element per month of the range: $12 date[] months, $13 active
+// customers, $14 meetings, $15 hours (float8[]), $16 calls, $17 phone systems, $18..$26 desktop,
+// web, mobile users of meetings, calls, phone systems, $27 all-up users (bigint[]). Counts the
+// rankings' lengths.
 inline constexpr char kRefreshPresetState[] = R"sql(
 WITH m AS (
-  INSERT INTO report_preset_month (partner_id, months, month, active_customers)
-  SELECT $1, $2::smallint, month, n FROM unnest($8::date[], $9::bigint[]) AS u (month, n)
-  WHERE n > 0)
+  INSERT INTO report_preset_month (partner_id, months, month, active_customers, meetings,
+                                   meeting_hours, calls, phone_systems, meetings_desktop,
+                                   meetings_web, meetings_mobile, calls_desktop, calls_web,
+                                   calls_mobile, phone_desktop, phone_web, phone_mobile,
+                                   all_up_users)
+  SELECT $1, $2::smallint, u.*
+  FROM unnest($12::date[], $13::bigint[], $14::bigint[], $15::float8[], $16::bigint[],
+              $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[],
+              $22::bigint[], $23::bigint[], $24::bigint[], $25::bigint[], $26::bigint[],
+              $27::bigint[]) AS u)
 INSERT INTO report_preset_state (partner_id, months, data_version, start_day, end_day, customers,
-                                 previous_customers, ranked_meetings, ranked_calls,
-                                 ranked_phone_systems, ranked_app_users, listed_apps)
-SELECT $1, $2::smallint, $3::bigint, $4::date, $5::date, $6::bigint, $7::bigint,
+                                 previous_customers, previous_meetings, previous_meeting_hours,
+                                 previous_calls, previous_phone_systems, ranked_meetings,
+                                 ranked_calls, ranked_phone_systems, ranked_app_users,
+                                 listed_apps)
+SELECT $1, $2::smallint, $3::bigint, $4::date, $5::date, $6::bigint, $7::bigint, $8::bigint,
+       $9::float8, $10::bigint, $11::bigint,
        count(*) FILTER (WHERE meetings > 0), count(*) FILTER (WHERE calls > 0),
        count(*) FILTER (WHERE phone_systems > 0), count(*) FILTER (WHERE app_users > 0),
        (SELECT count(*) FROM report_preset_app WHERE partner_id = $1 AND months = $2::smallint)

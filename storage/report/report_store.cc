@@ -31,12 +31,20 @@ struct PartnerState {
 
 // The materialized default view (migrations/0004_report_presets.sql) that answers a request, as
 // read in its snapshot.
+struct PresetMonth {
+  int64_t active_customers = 0;
+  MeetingSums sums;
+  // Desktop, web, mobile users of each workload (index: Workload - 1).
+  std::array<std::array<int64_t, 3>, 3> users{};
+  int64_t all_up_users = 0;
+};
 struct PresetView {
   int months = 0;  // N of LAST_N_MONTHS
   int64_t customers = 0;
   int64_t previous_customers = 0;
-  std::map<int32_t, int64_t> month_customers;  // active customers per month of the range
-  std::array<int64_t, 4> ranked{};             // listed customers per UsageMetric 1..4
+  MeetingSums previous_sums;
+  std::map<int32_t, PresetMonth> by_month;  // every month of the range
+  std::array<int64_t, 4> ranked{};          // listed customers per UsageMetric 1..4
   int64_t listed_apps = 0;
 };
 
@@ -101,6 +109,31 @@ std::string IntArray(const std::vector<int32_t>& values) {
   return out + "}";
 }
 
+std::string Int64Array(const std::vector<int64_t>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    absl::StrAppend(&out, values[i]);
+  }
+  return out + "}";
+}
+
+// A double as text that reads back as the same double.
+std::string DoubleText(double value) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, end) : absl::StrCat(value);
+}
+
+std::string DoubleArray(const std::vector<double>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += DoubleText(values[i]);
+  }
+  return out + "}";
+}
+
 // $1..$6 of every report statement: the partner and the customer filter.
 Params BaseParams(const std::string& partner_id, const CustomerFilter& filter,
                   const std::string& one_customer = "") {
@@ -157,8 +190,22 @@ std::optional<PresetView> PresetViewOf(const pqxx::result& rows, int months,
   view.previous_customers = rows[0][7].as<int64_t>();
   for (int m = 0; m < 4; ++m) view.ranked[m] = rows[0][8 + m].as<int64_t>();
   view.listed_apps = rows[0][12].as<int64_t>();
+  view.previous_sums.meetings = rows[0][13].as<int64_t>();
+  view.previous_sums.meeting_hours = rows[0][14].as<double>();
+  view.previous_sums.calls = rows[0][15].as<int64_t>();
+  view.previous_sums.phone_systems = rows[0][16].as<int64_t>();
   for (const auto& row : rows) {
-    if (!row[13].is_null()) view.month_customers[DayOf(row[13])] = row[14].as<int64_t>();
+    if (row[17].is_null()) continue;
+    PresetMonth& m = view.by_month[DayOf(row[17])];
+    m.active_customers = row[18].as<int64_t>();
+    m.sums.meetings = row[19].as<int64_t>();
+    m.sums.meeting_hours = row[20].as<double>();
+    m.sums.calls = row[21].as<int64_t>();
+    m.sums.phone_systems = row[22].as<int64_t>();
+    for (int w = 0; w < 3; ++w) {
+      for (int c = 0; c < 3; ++c) m.users[w][c] = row[23 + 3 * w + c].as<int64_t>();
+    }
+    m.all_up_users = row[32].as<int64_t>();
   }
   return view;
 }
@@ -403,17 +450,11 @@ struct PeriodResult {
   PeriodFigures total;
 };
 
-// The distinct active customers of a period, when known without querying them.
-struct KnownCustomers {
-  int64_t total = 0;
-  const std::map<int32_t, int64_t>* per_month = nullptr;  // null: not needed
-};
-
 // Reads the meetings-and-calls figures of `range`: per month, and (with `with_customers`) the
-// active customers per month and over the whole range — from `known` when given.
+// active customers per month and over the whole range.
 PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool filtered,
                         const DateRange& range, std::optional<int32_t> latest_day,
-                        bool with_customers, const KnownCustomers* known = nullptr) {
+                        bool with_customers) {
   PeriodResult period;
   period.total.days = range.days();
   std::vector<int32_t> whole_months, partial_first, partial_last, all_months, masks;
@@ -454,16 +495,6 @@ PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool fil
     period.total.sums.phone_systems += s.phone_systems;
   }
   if (!with_customers) return period;
-  if (known != nullptr) {
-    period.total.customers = known->total;
-    if (known->per_month != nullptr) {
-      for (MonthFigures& m : period.months) {
-        const auto it = known->per_month->find(m.slice.month);
-        if (it != known->per_month->end()) m.active_customers = it->second;
-      }
-    }
-    return period;
-  }
 
   const pqxx::result active =
       Exec(tx, filtered ? sql::kActiveCustomersFiltered : sql::kActiveCustomersAll,
@@ -479,20 +510,45 @@ PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool fil
   return period;
 }
 
-Summary ReadSummary(pqxx::transaction_base& tx, const Params& base, bool filtered,
-                    const Context& context, PeriodResult* current_out,
-                    const std::optional<PresetView>& preset) {
-  std::optional<KnownCustomers> known_current, known_previous;
-  if (preset.has_value()) {
-    known_current = KnownCustomers{preset->customers, &preset->month_customers};
-    known_previous = KnownCustomers{preset->previous_customers, nullptr};
+// The figures ReadPeriod would read, from the default view: `range` (the view's) with its months,
+// or its previous period's totals.
+PeriodResult PeriodFromView(const DateRange& range, const PresetView& view, bool previous) {
+  PeriodResult period;
+  period.total.days = range.days();
+  if (previous) {
+    period.total.sums = view.previous_sums;
+    period.total.customers = view.previous_customers;
+    return period;
   }
+  period.total.customers = view.customers;
+  for (const MonthSlice& slice : MonthsOverlapping(range)) {
+    MonthFigures figures;
+    figures.slice = slice;
+    const auto it = view.by_month.find(slice.month);
+    if (it != view.by_month.end()) {
+      figures.sums = it->second.sums;
+      figures.active_customers = it->second.active_customers;
+    }
+    MeetingSums& total = period.total.sums;
+    total.meetings += figures.sums.meetings;
+    total.meeting_hours += figures.sums.meeting_hours;
+    total.calls += figures.sums.calls;
+    total.phone_systems += figures.sums.phone_systems;
+    period.months.push_back(figures);
+  }
+  return period;
+}
+
+Summary ReadSummary(pqxx::transaction_base& tx, const Params& base, bool filtered,
+                    const Context& context, PeriodResult* current_out) {
+  const DateRange& range = context.range.dates;
+  const std::optional<PresetView>& view = context.preset;
   PeriodResult current =
-      ReadPeriod(tx, base, filtered, context.range.dates, context.partner.latest_day,
-                 /*with_customers=*/true, known_current ? &*known_current : nullptr);
-  const PeriodResult previous = ReadPeriod(tx, base, filtered, PreviousPeriod(context.range.dates),
-                                           context.partner.latest_day, /*with_customers=*/true,
-                                           known_previous ? &*known_previous : nullptr);
+      view ? PeriodFromView(range, *view, false)
+           : ReadPeriod(tx, base, filtered, range, context.partner.latest_day, true);
+  const PeriodResult previous = view ? PeriodFromView(PreviousPeriod(range), *view, true)
+                                     : ReadPeriod(tx, base, filtered, PreviousPeriod(range),
+                                                  context.partner.latest_day, true);
   Summary summary = BuildSummary(current.months, current.total, previous.total);
   if (current_out != nullptr) *current_out = std::move(current);
   return summary;
@@ -501,15 +557,24 @@ Summary ReadSummary(pqxx::transaction_base& tx, const Params& base, bool filtere
 // ---- workloads ----------------------------------------------------------------------------------
 
 UsageByWorkloads ReadWorkloads(pqxx::transaction_base& tx, const Params& base, bool filtered,
-                               const DateRange& range, const std::vector<Workload>& selection) {
+                               const DateRange& range, const std::vector<Workload>& selection,
+                               const std::optional<PresetView>& view = std::nullopt) {
   const std::vector<MonthSlice> months = MonthsOverlapping(range);
   UsageByWorkloads usage;
   if (months.empty()) return usage;
   // (month, subworkload 0..3) -> desktop, web, mobile; subworkload 0 holds all-up users.
   std::map<std::pair<int32_t, int>, std::array<int64_t, 3>> values;
+  if (view.has_value()) {
+    for (const auto& [month, m] : view->by_month) {
+      for (int w = 1; w <= 3; ++w) values[{month, w}] = m.users[w - 1];
+      values[{month, 0}] = {m.all_up_users, 0, 0};
+    }
+  }
   const pqxx::result rows =
-      Exec(tx, filtered ? sql::kWorkloadsFiltered : sql::kWorkloadsAllCustomers,
-           With(base, {FormatIsoDate(months.front().month), FormatIsoDate(months.back().month)}));
+      view.has_value() ? pqxx::result()
+                       : Exec(tx, filtered ? sql::kWorkloadsFiltered : sql::kWorkloadsAllCustomers,
+                              With(base, {FormatIsoDate(months.front().month),
+                                          FormatIsoDate(months.back().month)}));
   for (const auto& row : rows) {
     values[{DayOf(row[0]), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>(),
                                                  row[4].as<int64_t>()};
@@ -733,8 +798,7 @@ absl::StatusOr<SummaryReport> ReportStore::GetSummary(const std::string& partner
         const Params base = BaseParams(partner_id, filter.customers);
         SummaryReport report;
         report.range = context.range;
-        report.summary =
-            ReadSummary(tx, base, !filter.customers.empty(), context, nullptr, context.preset);
+        report.summary = ReadSummary(tx, base, !filter.customers.empty(), context, nullptr);
         return report;
       });
 }
@@ -744,14 +808,16 @@ absl::StatusOr<TrendReport> ReportStore::GetConversationsTrend(const std::string
                                                                absl::Time deadline,
                                                                ReadMode mode) const {
   const CallSpec call{"reading the conversations trend", "GetConversationsTrend", "", std::nullopt,
-                      mode == ReadMode::kCacheOnly};
+                      mode == ReadMode::kCacheOnly,      /*wants_preset=*/true};
   return InSnapshot<TrendReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TrendReport> {
         const PeriodResult period =
-            ReadPeriod(tx, BaseParams(partner_id, filter.customers), !filter.customers.empty(),
-                       context.range.dates, context.partner.latest_day,
-                       /*with_customers=*/false);
+            context.preset
+                ? PeriodFromView(context.range.dates, *context.preset, /*previous=*/false)
+                : ReadPeriod(tx, BaseParams(partner_id, filter.customers),
+                             !filter.customers.empty(), context.range.dates,
+                             context.partner.latest_day, /*with_customers=*/false);
         TrendReport report;
         report.range = context.range;
         report.points = BuildTrend(period.months);
@@ -770,15 +836,16 @@ absl::StatusOr<WorkloadsReport> ReportStore::GetUsageByWorkloads(const std::stri
   std::sort(workloads.begin(), workloads.end());
   workloads.erase(std::unique(workloads.begin(), workloads.end()), workloads.end());
   CallSpec call{"reading the usage by workloads", "GetUsageByWorkloads", "", std::nullopt,
-                mode == ReadMode::kCacheOnly};
+                mode == ReadMode::kCacheOnly,     /*wants_preset=*/true};
   for (Workload w : workloads) absl::StrAppend(&call.key_extra, static_cast<int>(w), ",");
   return InSnapshot<WorkloadsReport>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<WorkloadsReport> {
         WorkloadsReport report;
         report.range = context.range;
-        report.usage = ReadWorkloads(tx, BaseParams(partner_id, filter.customers),
-                                     !filter.customers.empty(), context.range.dates, workloads);
+        report.usage =
+            ReadWorkloads(tx, BaseParams(partner_id, filter.customers), !filter.customers.empty(),
+                          context.range.dates, workloads, context.preset);
         return report;
       });
 }
@@ -871,11 +938,11 @@ absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
         report.range = context.range;
         const std::optional<PresetView> preset = context.preset;
         PeriodResult current;
-        report.summary = ReadSummary(tx, base, filtered, context, &current, preset);
+        report.summary = ReadSummary(tx, base, filtered, context, &current);
         report.trend = BuildTrend(current.months);
         report.workloads =
             ReadWorkloads(tx, base, filtered, context.range.dates,
-                          {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems});
+                          {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems}, preset);
         report.top_customers =
             ReadTopCustomers(tx, base, context.range.dates, context.partner.latest_day,
                              UsageMetric::kMeetings, top_customers, 0, preset)
@@ -965,14 +1032,38 @@ absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string&
       Exec(tx, sql::kRefreshPresetCustomers, usage);
       Query(tx, sql::kRefreshPresetApps, partner_id, months, FormatIsoDate(slices.front().month),
             FormatIsoDate(slices.back().month));
-      std::vector<int32_t> month_starts, month_customers;
-      for (const MonthFigures& m : current.months) {
+      const UsageByWorkloads workloads = ReadWorkloads(
+          tx, base, false, range, {Workload::kMeetings, Workload::kCalls, Workload::kPhoneSystems});
+      // One array per column of report_preset_month, an element per month of the range.
+      std::vector<int32_t> month_starts;
+      std::array<std::vector<int64_t>, 14> columns;  // active .. phone systems, users, all-up
+      std::vector<double> hours;
+      for (size_t i = 0; i < current.months.size(); ++i) {
+        const MonthFigures& m = current.months[i];
         month_starts.push_back(m.slice.month);
-        month_customers.push_back(static_cast<int32_t>(m.active_customers));
+        columns[0].push_back(m.active_customers);
+        columns[1].push_back(m.sums.meetings);
+        hours.push_back(m.sums.meeting_hours);
+        columns[2].push_back(m.sums.calls);
+        columns[3].push_back(m.sums.phone_systems);
+        for (int w = 0; w < 3; ++w) {  // points are by month, then workload 1..3
+          const WorkloadPoint& p = workloads.points[i * 3 + w];
+          columns[4 + 3 * w].push_back(p.desktop_users);
+          columns[5 + 3 * w].push_back(p.web_users);
+          columns[6 + 3 * w].push_back(p.mobile_users);
+        }
+        columns[13].push_back(workloads.all_up[i].all_up_users);
       }
+      const MeetingSums& prev = previous.total.sums;
       Query(tx, sql::kRefreshPresetState, partner_id, months, context.partner.data_version,
             FormatIsoDate(range.start), FormatIsoDate(range.end), current.total.customers,
-            previous.total.customers, DateArray(month_starts), IntArray(month_customers));
+            previous.total.customers, prev.meetings, DoubleText(prev.meeting_hours), prev.calls,
+            prev.phone_systems, DateArray(month_starts), Int64Array(columns[0]),
+            Int64Array(columns[1]), DoubleArray(hours), Int64Array(columns[2]),
+            Int64Array(columns[3]), Int64Array(columns[4]), Int64Array(columns[5]),
+            Int64Array(columns[6]), Int64Array(columns[7]), Int64Array(columns[8]),
+            Int64Array(columns[9]), Int64Array(columns[10]), Int64Array(columns[11]),
+            Int64Array(columns[12]), Int64Array(columns[13]));
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {
