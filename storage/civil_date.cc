@@ -63,19 +63,39 @@ std::optional<int32_t> ParseIsoDate(std::string_view s) {
   return DaysFromCivil(y, m, d);
 }
 
-std::string FormatIsoDate(int32_t days) {
-  const YearMonthDay c = CivilFromDays(days);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
+namespace {
+
+// "YYYY-MM" (and "-DD" with `with_day`) for years 0..9999, without printf: report responses
+// format a date per month of every series (measured in the cached-response path).
+std::string FormatDate(const YearMonthDay& c, bool with_day) {
+  if (c.year < 0 || c.year > 9999) {
+    char buf[32];
+    if (with_day) {
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+    } else {
+      std::snprintf(buf, sizeof buf, "%04d-%02d", c.year, c.month);
+    }
+    return buf;
+  }
+  std::string out(with_day ? 10 : 7, '-');
+  out[0] = static_cast<char>('0' + c.year / 1000);
+  out[1] = static_cast<char>('0' + c.year / 100 % 10);
+  out[2] = static_cast<char>('0' + c.year / 10 % 10);
+  out[3] = static_cast<char>('0' + c.year % 10);
+  out[5] = static_cast<char>('0' + c.month / 10);
+  out[6] = static_cast<char>('0' + c.month % 10);
+  if (with_day) {
+    out[8] = static_cast<char>('0' + c.day / 10);
+    out[9] = static_cast<char>('0' + c.day % 10);
+  }
+  return out;
 }
 
-std::string FormatYearMonth(int32_t days) {
-  const YearMonthDay c = CivilFromDays(days);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", c.year, c.month);
-  return buf;
-}
+}  // namespace
+
+std::string FormatIsoDate(int32_t days) { return FormatDate(CivilFromDays(days), true); }
+
+std::string FormatYearMonth(int32_t days) { return FormatDate(CivilFromDays(days), false); }
 
 int32_t FirstOfMonth(int32_t days) {
   const YearMonthDay c = CivilFromDays(days);

@@ -270,6 +270,20 @@ absl::StatusOr<Principal> TokenVerifier::VerifyToken(std::string_view token_view
   // signature and fails here already).
   if (token.empty()) return Unauthenticated("missing bearer token");
   if (token.size() > kMaxTokenBytes) return Unauthenticated("token too large");
+
+  // ---- cache of tokens already verified against these keys (time claims re-checked). An entry
+  // exists only for this exact token string after every check below passed with the keys of the
+  // same generation, and those checks depend on nothing else: looked up first, it spares the
+  // header parse and the signature of every repeated call.
+  MaybeReload();
+  const std::shared_ptr<const Snapshot> snap = snapshot();
+  if (config_.cache_entries > 0) {
+    absl::MutexLock lock(&cache_mu_);
+    const auto it = cache_.find(token);
+    if (it != cache_.end() && it->second.generation == snap->generation) {
+      return CheckTimes(it->second, now_unix);
+    }
+  }
   const std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3 || !std::all_of(parts.begin(), parts.end(), [](absl::string_view p) {
         return IsBase64UrlSegment(p);
@@ -312,8 +326,6 @@ absl::StatusOr<Principal> TokenVerifier::VerifyToken(std::string_view token_view
   }
 
   // ---- key: chosen by algorithm family (and kid), never by what the token would like.
-  MaybeReload();
-  const std::shared_ptr<const Snapshot> snap = snapshot();
   const std::string* key = nullptr;
   if (alg == JWT_ALG_HS256) {
     if (!snap->has_secret_file) return Unauthenticated("token algorithm not allowed");
@@ -340,15 +352,7 @@ absl::StatusOr<Principal> TokenVerifier::VerifyToken(std::string_view token_view
   }
   if (key->empty()) return Unauthenticated("token signing key unavailable");  // never NULL key
 
-  // ---- cache of tokens already verified against these keys (time claims re-checked).
-  std::string token_z(token);
-  if (config_.cache_entries > 0) {
-    absl::MutexLock lock(&cache_mu_);
-    const auto it = cache_.find(token_z);
-    if (it != cache_.end() && it->second.generation == snap->generation) {
-      return CheckTimes(it->second, now_unix);
-    }
-  }
+  std::string token_z(token);  // libjwt wants it NUL-terminated
 
   // ---- signature, by libjwt, with the chosen key; then insist on the expected algorithm.
   jwt_t* raw = nullptr;
