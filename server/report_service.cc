@@ -177,11 +177,36 @@ ReportServiceImpl::ReportServiceImpl(const report::ReportStore* store, CallerGua
   SetMessageAllocatorFor_GetReport(&report_messages_);
 }
 
+namespace {
+
+// The answer of a handler: `read` (ReadMode -> the store's StatusOr<result>), then `fill`, which
+// writes the result into the response.
+template <typename Read, typename Fill>
+auto AnswerWith(Read read, Fill fill) {
+  return [read = std::move(read), fill = std::move(fill)](report::ReadMode mode) -> absl::Status {
+    const auto result = read(mode);
+    if (!result.ok()) return result.status();
+    fill(*result);
+    return absl::OkStatus();
+  };
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* ReportServiceImpl::Reject(grpc::CallbackServerContext* context,
                                                     const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+absl::StatusOr<ReportServiceImpl::ReportCall> ReportServiceImpl::Begin(
+    grpc::ServerContextBase* context, const v1::ReportFilter& filter) const {
+  absl::StatusOr<auth::Principal> caller = guard_(context);
+  if (!caller.ok()) return caller.status();
+  absl::StatusOr<report::ValidFilter> valid = FilterFromProto(filter);
+  if (!valid.ok()) return valid.status();
+  return ReportCall{std::move(caller->partner_id), *std::move(valid)};
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::Serve(grpc::CallbackServerContext* context,
@@ -205,152 +230,139 @@ grpc::ServerUnaryReactor* ReportServiceImpl::Serve(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* ReportServiceImpl::GetSummary(grpc::CallbackServerContext* context,
                                                         const v1::GetSummaryRequest* request,
                                                         v1::Summary* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
-  return Serve(context,
-               [this, context, response, partner = caller->partner_id,
-                filter = *std::move(filter)](report::ReadMode mode) -> absl::Status {
-                 const auto result = store_->GetSummary(partner, filter, DeadlineOf(context), mode);
-                 if (!result.ok()) return result.status();
-                 ToProto(result->range, result->summary, response);
-                 return absl::OkStatus();
-               });
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
+  return Serve(
+      context,
+      AnswerWith(
+          [this, context, call = *std::move(checked)](report::ReadMode mode) {
+            return store_->GetSummary(call.partner_id, call.filter, DeadlineOf(context), mode);
+          },
+          [response](const report::SummaryReport& r) { ToProto(r.range, r.summary, response); }));
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::GetConversationsTrend(
     grpc::CallbackServerContext* context, const v1::GetConversationsTrendRequest* request,
     v1::ConversationsTrend* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
-  return Serve(context,
-               [this, context, response, partner = caller->partner_id,
-                filter = *std::move(filter)](report::ReadMode mode) -> absl::Status {
-                 const auto result =
-                     store_->GetConversationsTrend(partner, filter, DeadlineOf(context), mode);
-                 if (!result.ok()) return result.status();
-                 ToProto(result->range, result->points, response);
-                 return absl::OkStatus();
-               });
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
+  return Serve(context, AnswerWith(
+                            [this, context, call = *std::move(checked)](report::ReadMode mode) {
+                              return store_->GetConversationsTrend(call.partner_id, call.filter,
+                                                                   DeadlineOf(context), mode);
+                            },
+                            [response](const report::TrendReport& r) {
+                              ToProto(r.range, r.points, response);
+                            }));
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::GetUsageByWorkloads(
     grpc::CallbackServerContext* context, const v1::GetUsageByWorkloadsRequest* request,
     v1::UsageByWorkloads* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
   auto workloads = WorkloadsFromProto(*request);
   if (!workloads.ok()) return Reject(context, workloads.status());
-  return Serve(context,
-               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
-                workloads = *std::move(workloads)](report::ReadMode mode) -> absl::Status {
-                 const auto result = store_->GetUsageByWorkloads(partner, filter, workloads,
-                                                                 DeadlineOf(context), mode);
-                 if (!result.ok()) return result.status();
-                 ToProto(result->range, result->usage, response);
-                 return absl::OkStatus();
-               });
+  return Serve(
+      context,
+      AnswerWith(
+          [this, context, call = *std::move(checked),
+           workloads = *std::move(workloads)](report::ReadMode mode) {
+            return store_->GetUsageByWorkloads(call.partner_id, call.filter, workloads,
+                                               DeadlineOf(context), mode);
+          },
+          [response](const report::WorkloadsReport& r) { ToProto(r.range, r.usage, response); }));
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::ListTopCustomers(
     grpc::CallbackServerContext* context, const v1::ListTopCustomersRequest* request,
     v1::ListTopCustomersResponse* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
   const auto metric = MetricFromProto(request->metric());
   if (!metric.ok()) return Reject(context, metric.status());
   auto page = PageFromProto(request->page_size(), request->page_token());
   if (!page.ok()) return Reject(context, page.status());
-  return Serve(context,
-               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
-                metric = *metric, page = *std::move(page)](report::ReadMode mode) -> absl::Status {
-                 const auto result = store_->ListTopCustomers(partner, filter, metric, page,
-                                                              DeadlineOf(context), mode);
-                 if (!result.ok()) return result.status();
-                 ToProto(result->range, response->mutable_range());
-                 for (const report::CustomerUsage& usage : result->customers) {
-                   ToProto(usage, response->add_customers());
-                 }
-                 response->set_next_page_token(result->next_page_token);
-                 response->set_total_size(result->total_size);
-                 return absl::OkStatus();
-               });
+  return Serve(context, AnswerWith(
+                            [this, context, call = *std::move(checked), metric = *metric,
+                             page = *std::move(page)](report::ReadMode mode) {
+                              return store_->ListTopCustomers(call.partner_id, call.filter, metric,
+                                                              page, DeadlineOf(context), mode);
+                            },
+                            [response](const report::TopCustomersPage& r) {
+                              ToProto(r.range, response->mutable_range());
+                              for (const report::CustomerUsage& usage : r.customers) {
+                                ToProto(usage, response->add_customers());
+                              }
+                              response->set_next_page_token(r.next_page_token);
+                              response->set_total_size(r.total_size);
+                            }));
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::ListApps(grpc::CallbackServerContext* context,
                                                       const v1::ListAppsRequest* request,
                                                       v1::ListAppsResponse* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
   if (!ingest::IsStorableText(request->customer_id())) {
     return Reject(context,
                   absl::InvalidArgumentError("customer_id: not valid UTF-8 text (or holds a NUL)"));
   }
   auto page = PageFromProto(request->page_size(), request->page_token());
   if (!page.ok()) return Reject(context, page.status());
-  return Serve(
-      context,
-      [this, context, request, response, partner = caller->partner_id, filter = *std::move(filter),
-       page = *std::move(page)](report::ReadMode mode) -> absl::Status {
-        const auto result = store_->ListApps(partner, filter, request->customer_id(), page,
-                                             DeadlineOf(context), mode);
-        if (!result.ok()) return result.status();
-        ToProto(result->range, response->mutable_range());
-        for (const report::AppUsage& app : result->apps) ToProto(app, response->add_apps());
-        response->set_next_page_token(result->next_page_token);
-        response->set_total_size(result->total_size);
-        return absl::OkStatus();
-      });
+  return Serve(context, AnswerWith(
+                            [this, context, request, call = *std::move(checked),
+                             page = *std::move(page)](report::ReadMode mode) {
+                              return store_->ListApps(call.partner_id, call.filter,
+                                                      request->customer_id(), page,
+                                                      DeadlineOf(context), mode);
+                            },
+                            [response](const report::AppsPage& r) {
+                              ToProto(r.range, response->mutable_range());
+                              for (const report::AppUsage& app : r.apps) {
+                                ToProto(app, response->add_apps());
+                              }
+                              response->set_next_page_token(r.next_page_token);
+                              response->set_total_size(r.total_size);
+                            }));
 }
 
 grpc::ServerUnaryReactor* ReportServiceImpl::GetReport(grpc::CallbackServerContext* context,
                                                        const v1::GetReportRequest* request,
                                                        v1::TeamsUsageReport* response) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return Reject(context, caller.status());
-  auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return Reject(context, filter.status());
+  auto checked = Begin(context, request->filter());
+  if (!checked.ok()) return Reject(context, checked.status());
   const auto top_customers = report::EffectiveTopCount(request->top_customers(), "top_customers");
   if (!top_customers.ok()) return Reject(context, top_customers.status());
   const auto top_apps = report::EffectiveTopCount(request->top_apps(), "top_apps");
   if (!top_apps.ok()) return Reject(context, top_apps.status());
   return Serve(context,
-               [this, context, response, partner = caller->partner_id, filter = *std::move(filter),
-                top_customers = *top_customers,
-                top_apps = *top_apps](report::ReadMode mode) -> absl::Status {
-                 const auto result = store_->GetReport(partner, filter, top_customers, top_apps,
-                                                       DeadlineOf(context), mode);
-                 if (!result.ok()) return result.status();
-                 ToProto(result->range, result->summary, response->mutable_summary());
-                 ToProto(result->range, result->trend, response->mutable_conversations_trend());
-                 ToProto(result->range, result->workloads, response->mutable_usage_by_workloads());
-                 for (const report::CustomerUsage& usage : result->top_customers) {
-                   ToProto(usage, response->add_top_customers());
-                 }
-                 for (const report::AppUsage& app : result->top_apps)
-                   ToProto(app, response->add_top_apps());
-                 return absl::OkStatus();
-               });
+               AnswerWith(
+                   [this, context, call = *std::move(checked), top_customers = *top_customers,
+                    top_apps = *top_apps](report::ReadMode mode) {
+                     return store_->GetReport(call.partner_id, call.filter, top_customers, top_apps,
+                                              DeadlineOf(context), mode);
+                   },
+                   [response](const report::FullReport& r) {
+                     ToProto(r.range, r.summary, response->mutable_summary());
+                     ToProto(r.range, r.trend, response->mutable_conversations_trend());
+                     ToProto(r.range, r.workloads, response->mutable_usage_by_workloads());
+                     for (const report::CustomerUsage& usage : r.top_customers) {
+                       ToProto(usage, response->add_top_customers());
+                     }
+                     for (const report::AppUsage& app : r.top_apps) {
+                       ToProto(app, response->add_top_apps());
+                     }
+                   }));
 }
 
 grpc::Status ReportServiceImpl::ExportDataset(grpc::ServerContext* context,
                                               const v1::ExportDatasetRequest* request,
                                               grpc::ServerWriter<v1::FileChunk>* writer) {
-  const absl::StatusOr<auth::Principal> caller = guard_(context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const auto call = Begin(context, request->filter());
+  if (!call.ok()) return ToGrpcStatus(call.status());
   const auto dataset = DatasetFromProto(request->dataset(), "dataset");
   if (!dataset.ok()) return ToGrpcStatus(dataset.status());
-  const auto filter = FilterFromProto(request->filter());
-  if (!filter.ok()) return ToGrpcStatus(filter.status());
   const auto format = FormatFromProto(request->format());
   if (!format.ok()) return ToGrpcStatus(format.status());
 
@@ -366,7 +378,7 @@ grpc::Status ReportServiceImpl::ExportDataset(grpc::ServerContext* context,
     ToProto(range, &resolved);
     context->AddInitialMetadata(kResolvedRangeMetadataKey, resolved.SerializeAsString());
   };
-  const absl::Status exported = store_->ExportDataset(caller->partner_id, *dataset, *filter,
+  const absl::Status exported = store_->ExportDataset(call->partner_id, *dataset, call->filter,
                                                       *format, sink, DeadlineOf(context), on_range);
   return ToGrpcStatus(exported);
 }

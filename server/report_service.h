@@ -63,6 +63,13 @@ class ReportServiceImpl final : public ReportServiceBase {
   // Answers with `answer` (which fills the response): first from memory on this thread, else on
   // a worker.
   using Answer = std::function<absl::Status(report::ReadMode)>;
+  // What every report handler checks first: the caller (the guard) and the request's filter.
+  struct ReportCall {
+    std::string partner_id;
+    report::ValidFilter filter;
+  };
+  absl::StatusOr<ReportCall> Begin(grpc::ServerContextBase* context,
+                                   const teams_usage::v1::ReportFilter& filter) const;
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Answer answer);
   grpc::ServerUnaryReactor* Reject(grpc::CallbackServerContext* context,
                                    const absl::Status& status);

@@ -93,12 +93,15 @@ cm AS (INSERT INTO touched_cm
 d AS (INSERT INTO touched_days SELECT DISTINCT day FROM up)
 SELECT count(*) FROM up)sql";
 
-inline constexpr char kInsertMeetings[] = R"sql(
-INSERT INTO meetings_calls_daily
-  (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
-SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
-       s.meeting_hours
-FROM stage_rows s
+// Every staged row into the fact table; kInsertMeetings adds the condition that its key is new.
+#define TEAMS_INSERT_STAGED_MEETINGS                                                       \
+  "\nINSERT INTO meetings_calls_daily\n"                                                   \
+  "  (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)\n"          \
+  "SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,\n" \
+  "       s.meeting_hours\n"                                                               \
+  "FROM stage_rows s"
+
+inline constexpr char kInsertMeetings[] = TEAMS_INSERT_STAGED_MEETINGS R"sql(
 WHERE NOT EXISTS (
   SELECT 1 FROM meetings_calls_daily f
   WHERE f.partner_id = $1
@@ -107,12 +110,8 @@ WHERE NOT EXISTS (
     AND f.subworkload = s.subworkload))sql";
 
 // The first load of the file's months: no existing row can match a staged one.
-inline constexpr char kInsertMeetingsFirstLoad[] = R"sql(
-INSERT INTO meetings_calls_daily
-  (partner_id, day, customer_id, subworkload, meeting_count, meeting_hours)
-SELECT $1, date '1970-01-01' + s.day, s.customer_id, s.subworkload, s.meeting_count,
-       s.meeting_hours
-FROM stage_rows s)sql";
+inline constexpr char kInsertMeetingsFirstLoad[] = TEAMS_INSERT_STAGED_MEETINGS;
+#undef TEAMS_INSERT_STAGED_MEETINGS
 
 inline constexpr char kAnalyzeTouchedMeetings[] = R"sql(
 ANALYZE touched_cm;

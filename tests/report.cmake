@@ -13,10 +13,13 @@ teams_test(result_cache_test unit
 add_library(teams_report_reference STATIC ${CMAKE_CURRENT_LIST_DIR}/support/report_reference.cc)
 target_include_directories(teams_report_reference PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(teams_report_reference PUBLIC teams_test_support)
+# The report store's answers compared with it, field by field (pg tests).
+add_library(teams_report_expect STATIC ${CMAKE_CURRENT_LIST_DIR}/support/report_expect.cc)
+target_link_libraries(teams_report_expect PUBLIC teams_report_reference teams_storage GTest::gtest)
 
 teams_test(report_reference_pgtest pg
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/pg/report_reference_pgtest.cc
-  LIBS teams_report_reference teams_storage)
+  LIBS teams_report_expect teams_storage)
 
 teams_test(report_e2e_test e2e
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/e2e/report_e2e_test.cc
@@ -27,4 +30,4 @@ add_dependencies(report_e2e_test teams-report-server)
 # listening connection, "reset", and no tracker at all.
 teams_test(report_cache_pgtest pg
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/pg/report_cache_pgtest.cc
-  LIBS teams_report_reference teams_storage)
+  LIBS teams_report_expect teams_storage)

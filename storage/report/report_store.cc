@@ -91,31 +91,25 @@ std::string TextArray(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+// A PostgreSQL array literal of `values`, each written by `element` (numbers and dates need no
+// quoting).
+template <typename T, typename Element>
+std::string ArrayLiteral(const std::vector<T>& values, Element element) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += element(values[i]);
+  }
+  return out + "}";
+}
+
 std::string DateArray(const std::vector<int32_t>& days) {
-  std::string out = "{";
-  for (size_t i = 0; i < days.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += FormatIsoDate(days[i]);
-  }
-  return out + "}";
+  return ArrayLiteral(days, [](int32_t day) { return FormatIsoDate(day); });
 }
 
-std::string IntArray(const std::vector<int32_t>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    absl::StrAppend(&out, values[i]);
-  }
-  return out + "}";
-}
-
-std::string Int64Array(const std::vector<int64_t>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    absl::StrAppend(&out, values[i]);
-  }
-  return out + "}";
+template <typename Int>
+std::string IntArray(const std::vector<Int>& values) {
+  return ArrayLiteral(values, [](Int v) { return absl::StrCat(v); });
 }
 
 // A double as text that reads back as the same double.
@@ -126,12 +120,7 @@ std::string DoubleText(double value) {
 }
 
 std::string DoubleArray(const std::vector<double>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += DoubleText(values[i]);
-  }
-  return out + "}";
+  return ArrayLiteral(values, DoubleText);
 }
 
 // $1..$6 of every report statement: the partner and the customer filter.
@@ -340,7 +329,6 @@ absl::StatusOr<Result> SnapshotOn(storage::ConnectionPool& pool, int64_t min_dat
 // partner's state and the filter's resolved range; answers from `cache` (when given) what an
 // earlier call computed for the same data version — with no database round trip at all when the
 // DataVersionTracker knows the partner's current version.
-
 template <typename Result, typename Body>
 absl::StatusOr<Result> InSnapshot(storage::ConnectionPool& pool, const ReportStoreOptions& options,
                                   ResultCache* cache, const std::string& partner_id,
@@ -450,6 +438,24 @@ struct PeriodResult {
   PeriodFigures total;
 };
 
+// Whole months of `range` (answered by monthly rollups) and the partial ones' first/last days. A
+// slice that reaches the month's end, or past the latest day with data, covers all of the
+// month's rows: the monthly rollup answers it.
+void SplitMonths(const std::vector<MonthSlice>& months, std::optional<int32_t> latest_day,
+                 std::vector<int32_t>* whole_months, std::vector<int32_t>* partial_first,
+                 std::vector<int32_t>* partial_last) {
+  for (const MonthSlice& slice : months) {
+    const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
+                              !latest_day.has_value() || slice.last_day >= *latest_day;
+    if (slice.first_day == slice.month && to_month_end) {
+      whole_months->push_back(slice.month);
+    } else {
+      partial_first->push_back(slice.first_day);
+      partial_last->push_back(slice.last_day);
+    }
+  }
+}
+
 // Reads the meetings-and-calls figures of `range`: per month, and (with `with_customers`) the
 // active customers per month and over the whole range.
 PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool filtered,
@@ -457,23 +463,15 @@ PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool fil
                         bool with_customers) {
   PeriodResult period;
   period.total.days = range.days();
+  const std::vector<MonthSlice> slices = MonthsOverlapping(range);
   std::vector<int32_t> whole_months, partial_first, partial_last, all_months, masks;
-  for (const MonthSlice& slice : MonthsOverlapping(range)) {
+  SplitMonths(slices, latest_day, &whole_months, &partial_first, &partial_last);
+  for (const MonthSlice& slice : slices) {
     MonthFigures figures;
     figures.slice = slice;
     period.months.push_back(figures);
     all_months.push_back(slice.month);
     masks.push_back(slice.day_mask());
-    // A slice that reaches the month's end, or past the latest day with data, covers all of the
-    // month's rows: the monthly rollup answers it.
-    const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
-                              !latest_day.has_value() || slice.last_day >= *latest_day;
-    if (slice.first_day == slice.month && to_month_end) {
-      whole_months.push_back(slice.month);
-    } else {
-      partial_first.push_back(slice.first_day);
-      partial_last.push_back(slice.last_day);
-    }
   }
   std::map<int32_t, MonthFigures*> by_month;
   for (MonthFigures& m : period.months) by_month[m.slice.month] = &m;
@@ -510,16 +508,10 @@ PeriodResult ReadPeriod(pqxx::transaction_base& tx, const Params& base, bool fil
   return period;
 }
 
-// The figures ReadPeriod would read, from the default view: `range` (the view's) with its months,
-// or its previous period's totals.
-PeriodResult PeriodFromView(const DateRange& range, const PresetView& view, bool previous) {
+// The figures ReadPeriod would read for `range` (the view's), from the default view.
+PeriodResult PeriodFromView(const DateRange& range, const PresetView& view) {
   PeriodResult period;
   period.total.days = range.days();
-  if (previous) {
-    period.total.sums = view.previous_sums;
-    period.total.customers = view.previous_customers;
-    return period;
-  }
   period.total.customers = view.customers;
   for (const MonthSlice& slice : MonthsOverlapping(range)) {
     MonthFigures figures;
@@ -542,14 +534,18 @@ PeriodResult PeriodFromView(const DateRange& range, const PresetView& view, bool
 Summary ReadSummary(pqxx::transaction_base& tx, const Params& base, bool filtered,
                     const Context& context, PeriodResult* current_out) {
   const DateRange& range = context.range.dates;
-  const std::optional<PresetView>& view = context.preset;
-  PeriodResult current =
-      view ? PeriodFromView(range, *view, false)
-           : ReadPeriod(tx, base, filtered, range, context.partner.latest_day, true);
-  const PeriodResult previous = view ? PeriodFromView(PreviousPeriod(range), *view, true)
-                                     : ReadPeriod(tx, base, filtered, PreviousPeriod(range),
-                                                  context.partner.latest_day, true);
-  Summary summary = BuildSummary(current.months, current.total, previous.total);
+  const DateRange previous_range = PreviousPeriod(range);
+  PeriodResult current;
+  PeriodFigures previous;
+  if (const std::optional<PresetView>& view = context.preset) {
+    current = PeriodFromView(range, *view);
+    previous = {previous_range.days(), view->previous_sums, view->previous_customers};
+  } else {
+    current = ReadPeriod(tx, base, filtered, range, context.partner.latest_day, true);
+    previous =
+        ReadPeriod(tx, base, filtered, previous_range, context.partner.latest_day, true).total;
+  }
+  Summary summary = BuildSummary(current.months, current.total, previous);
   if (current_out != nullptr) *current_out = std::move(current);
   return summary;
 }
@@ -569,15 +565,14 @@ UsageByWorkloads ReadWorkloads(pqxx::transaction_base& tx, const Params& base, b
       for (int w = 1; w <= 3; ++w) values[{month, w}] = m.users[w - 1];
       values[{month, 0}] = {m.all_up_users, 0, 0};
     }
-  }
-  const pqxx::result rows =
-      view.has_value() ? pqxx::result()
-                       : Exec(tx, filtered ? sql::kWorkloadsFiltered : sql::kWorkloadsAllCustomers,
-                              With(base, {FormatIsoDate(months.front().month),
-                                          FormatIsoDate(months.back().month)}));
-  for (const auto& row : rows) {
-    values[{DayOf(row[0]), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>(),
-                                                 row[4].as<int64_t>()};
+  } else {
+    const pqxx::result rows =
+        Exec(tx, filtered ? sql::kWorkloadsFiltered : sql::kWorkloadsAllCustomers,
+             With(base, {FormatIsoDate(months.front().month), FormatIsoDate(months.back().month)}));
+    for (const auto& row : rows) {
+      values[{DayOf(row[0]), row[1].as<int>()}] = {row[2].as<int64_t>(), row[3].as<int64_t>(),
+                                                   row[4].as<int64_t>()};
+    }
   }
   for (const MonthSlice& m : months) {
     for (Workload w : selection) {
@@ -622,22 +617,6 @@ CustomerUsage CustomerUsageOf(const pqxx::row& row, int first) {
   u.third_party_apps = row[i++].as<int64_t>();
   u.third_party_app_users = row[i++].as<int64_t>();
   return u;
-}
-
-// Whole months of `range` (answered by monthly rollups) and the partial ones' first/last days.
-void SplitMonths(const std::vector<MonthSlice>& months, std::optional<int32_t> latest_day,
-                 std::vector<int32_t>* whole_months, std::vector<int32_t>* partial_first,
-                 std::vector<int32_t>* partial_last) {
-  for (const MonthSlice& slice : months) {
-    const bool to_month_end = slice.last_day == LastOfMonth(slice.month) ||
-                              !latest_day.has_value() || slice.last_day >= *latest_day;
-    if (slice.first_day == slice.month && to_month_end) {
-      whole_months->push_back(slice.month);
-    } else {
-      partial_first->push_back(slice.first_day);
-      partial_last->push_back(slice.last_day);
-    }
-  }
 }
 
 // $7..$11 of kTopCustomers and kRefreshPresetCustomers.
@@ -686,7 +665,7 @@ struct AppRanking {
 AppRanking ReadApps(pqxx::transaction_base& tx, const Params& base, bool filtered,
                     const DateRange& range, int64_t limit, int64_t offset,
                     const std::optional<PresetView>& preset) {
-  if (preset.has_value() && !filtered) {
+  if (preset.has_value()) {  // only given for all customers (CallSpec::wants_preset)
     AppRanking ranking;
     ranking.total = preset->listed_apps;
     const pqxx::result rows = Query(tx, sql::kPresetApps, base[0], preset->months, limit, offset);
@@ -813,11 +792,10 @@ absl::StatusOr<TrendReport> ReportStore::GetConversationsTrend(const std::string
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<TrendReport> {
         const PeriodResult period =
-            context.preset
-                ? PeriodFromView(context.range.dates, *context.preset, /*previous=*/false)
-                : ReadPeriod(tx, BaseParams(partner_id, filter.customers),
-                             !filter.customers.empty(), context.range.dates,
-                             context.partner.latest_day, /*with_customers=*/false);
+            context.preset ? PeriodFromView(context.range.dates, *context.preset)
+                           : ReadPeriod(tx, BaseParams(partner_id, filter.customers),
+                                        !filter.customers.empty(), context.range.dates,
+                                        context.partner.latest_day, /*with_customers=*/false);
         TrendReport report;
         report.range = context.range;
         report.points = BuildTrend(period.months);
@@ -904,10 +882,9 @@ absl::StatusOr<AppsPage> ReportStore::ListApps(const std::string& partner_id,
   return InSnapshot<AppsPage>(
       *pool_, options_, cache_.get(), partner_id, filter, deadline, call,
       [&](Snapshot& tx, const Context& context) -> absl::StatusOr<AppsPage> {
-        const bool filtered = !filter.customers.empty() || !customer_id.empty();
         AppRanking ranking = ReadApps(tx, BaseParams(partner_id, filter.customers, customer_id),
-                                      filtered, context.range.dates, page.page_size, offset,
-                                      filtered ? std::nullopt : context.preset);
+                                      !filter.customers.empty() || !customer_id.empty(),
+                                      context.range.dates, page.page_size, offset, context.preset);
         AppsPage result;
         result.range = context.range;
         result.total_size = ranking.total;
@@ -936,7 +913,7 @@ absl::StatusOr<FullReport> ReportStore::GetReport(const std::string& partner_id,
         const bool filtered = !filter.customers.empty();
         FullReport report;
         report.range = context.range;
-        const std::optional<PresetView> preset = context.preset;
+        const std::optional<PresetView>& preset = context.preset;
         PeriodResult current;
         report.summary = ReadSummary(tx, base, filtered, context, &current);
         report.trend = BuildTrend(current.months);
@@ -1004,12 +981,11 @@ absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string&
     const pqxx::result state = Query(tx, sql::kPartnerState, partner_id);
     Query(tx, sql::kDeletePresets, partner_id);
     if (state.empty()) return absl::OkStatus();
-    Context context;
-    context.partner.data_version = state[0][0].as<int64_t>();
-    context.partner.latest_day = OptionalDay(state[0][1]);
-    context.partner.latest_month = OptionalDay(state[0][2]);
-    const std::optional<int32_t> data_as_of =
-        DataAsOf(context.partner.latest_day, context.partner.latest_month);
+    PartnerState partner;
+    partner.data_version = state[0][0].as<int64_t>();
+    partner.latest_day = OptionalDay(state[0][1]);
+    partner.latest_month = OptionalDay(state[0][2]);
+    const std::optional<int32_t> data_as_of = DataAsOf(partner.latest_day, partner.latest_month);
     if (!data_as_of.has_value()) return absl::OkStatus();  // no data: nothing to materialize
     const Params base = BaseParams(partner_id, CustomerFilter{});
     for (DatePreset preset :
@@ -1019,13 +995,13 @@ absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string&
       const int months = PresetMonths(preset);
       const DateRange range = ResolveDateRange(filter, data_as_of, /*today=*/0);
       // The general path computes what the view holds, so both always agree.
-      const PeriodResult current = ReadPeriod(tx, base, false, range, context.partner.latest_day,
+      const PeriodResult current = ReadPeriod(tx, base, false, range, partner.latest_day,
                                               /*with_customers=*/true);
       const PeriodResult previous = ReadPeriod(tx, base, false, PreviousPeriod(range),
-                                               context.partner.latest_day, /*with_customers=*/true);
+                                               partner.latest_day, /*with_customers=*/true);
       const std::vector<MonthSlice> slices = MonthsOverlapping(range);
       Params usage = base;
-      for (std::string& p : CustomerUsageParams(slices, context.partner.latest_day)) {
+      for (std::string& p : CustomerUsageParams(slices, partner.latest_day)) {
         usage.push_back(std::move(p));
       }
       usage.push_back(std::to_string(months));
@@ -1055,15 +1031,14 @@ absl::Status RefreshReportPresets(pqxx::transaction_base& tx, const std::string&
         columns[13].push_back(workloads.all_up[i].all_up_users);
       }
       const MeetingSums& prev = previous.total.sums;
-      Query(tx, sql::kRefreshPresetState, partner_id, months, context.partner.data_version,
+      Query(tx, sql::kRefreshPresetState, partner_id, months, partner.data_version,
             FormatIsoDate(range.start), FormatIsoDate(range.end), current.total.customers,
             previous.total.customers, prev.meetings, DoubleText(prev.meeting_hours), prev.calls,
-            prev.phone_systems, DateArray(month_starts), Int64Array(columns[0]),
-            Int64Array(columns[1]), DoubleArray(hours), Int64Array(columns[2]),
-            Int64Array(columns[3]), Int64Array(columns[4]), Int64Array(columns[5]),
-            Int64Array(columns[6]), Int64Array(columns[7]), Int64Array(columns[8]),
-            Int64Array(columns[9]), Int64Array(columns[10]), Int64Array(columns[11]),
-            Int64Array(columns[12]), Int64Array(columns[13]));
+            prev.phone_systems, DateArray(month_starts), IntArray(columns[0]), IntArray(columns[1]),
+            DoubleArray(hours), IntArray(columns[2]), IntArray(columns[3]), IntArray(columns[4]),
+            IntArray(columns[5]), IntArray(columns[6]), IntArray(columns[7]), IntArray(columns[8]),
+            IntArray(columns[9]), IntArray(columns[10]), IntArray(columns[11]),
+            IntArray(columns[12]), IntArray(columns[13]));
     }
     return absl::OkStatus();
   } catch (const std::exception& e) {

@@ -19,6 +19,7 @@
 #include "storage/report/report_store.h"
 #include "storage/uploader.h"
 #include "tests/support/pg_env.h"
+#include "tests/support/report_expect.h"
 #include "tests/support/report_reference.h"
 #include "tests/support/usage_files.h"
 
@@ -26,194 +27,25 @@ namespace teams_usage {
 namespace {
 
 using report::ReportStore;
+using testing::AsRef;
+using testing::ExpectApps;
+using testing::ExpectCustomers;
+using testing::ExpectNear;
+using testing::ExpectRange;
+using testing::ExpectSummary;
+using testing::ExpectTrend;
+using testing::ExpectWorkloads;
 using ::testing::HasSubstr;
 using testing::Reference;
 using testing::ReferenceData;
 using testing::RefFilter;
 using ::testing::StartsWith;
+using testing::ToFilter;
+using testing::Upload;
 
 constexpr char kToday[] = "2026-06-15";
 
 absl::Time Deadline() { return absl::Now() + absl::Seconds(60); }
-
-absl::StatusOr<storage::UploadResult> Upload(storage::ConnectionPool& pool,
-                                             const std::string& partner, ingest::Dataset dataset,
-                                             const std::string& content, size_t chunk = 4096) {
-  auto uploader = storage::Uploader::Begin(pool, partner, dataset, ingest::FileFormat::kAuto,
-                                           absl::Now() + absl::Seconds(60));
-  if (!uploader.ok()) return uploader.status();
-  for (size_t i = 0; i < content.size(); i += chunk) {
-    absl::Status fed = (*uploader)->Feed(std::string_view(content).substr(i, chunk));
-    if (!fed.ok()) return fed;
-  }
-  return (*uploader)->Finish();
-}
-
-report::ValidFilter ToFilter(const RefFilter& f) {
-  report::FilterInput input;
-  input.preset = f.preset;
-  input.start_date = f.start_date;
-  input.end_date = f.end_date;
-  input.customer_country_codes = f.country_codes;
-  input.customer_segments = f.segments;
-  input.industries = f.industries;
-  input.customer_ids = f.customer_ids;
-  auto filter = report::ValidateFilter(input);
-  EXPECT_TRUE(filter.ok()) << filter.status() << " " << f.Describe();
-  return filter.ok() ? *filter : report::ValidFilter{};
-}
-
-void ExpectNear(double actual, double expected, const std::string& what) {
-  EXPECT_NEAR(actual, expected, 1e-9 * std::max(1.0, std::fabs(expected))) << what;
-}
-
-void ExpectRange(const report::ResolvedRange& got, const testing::RefRange& want,
-                 int64_t data_version) {
-  EXPECT_EQ(FormatIsoDate(got.dates.start), want.start_date);
-  EXPECT_EQ(FormatIsoDate(got.dates.end), want.end_date);
-  EXPECT_EQ(got.data_as_of.has_value() ? FormatIsoDate(*got.data_as_of) : "", want.data_as_of);
-  EXPECT_EQ(got.data_version, data_version);
-}
-
-void ExpectKpi(const report::Kpi& got, const testing::RefKpi& want, const std::string& what) {
-  ExpectNear(got.value, want.value, what + " value");
-  ExpectNear(got.previous_value, want.previous_value, what + " previous");
-  ASSERT_EQ(got.change_percent.has_value(), want.change_percent.has_value()) << what;
-  if (want.change_percent.has_value()) {
-    EXPECT_NEAR(*got.change_percent, *want.change_percent,
-                1e-6 * std::max(1.0, std::fabs(*want.change_percent)))
-        << what << " change";
-  }
-  ASSERT_EQ(got.monthly.size(), want.monthly.size()) << what;
-  for (size_t i = 0; i < want.monthly.size(); ++i) {
-    EXPECT_EQ(FormatYearMonth(got.monthly[i].month), want.monthly[i].first) << what;
-    ExpectNear(got.monthly[i].value, want.monthly[i].second, what + " " + want.monthly[i].first);
-  }
-}
-
-void ExpectSummary(const report::Summary& got, const testing::RefSummary& want) {
-  ExpectKpi(got.customers, want.customers, "customers");
-  ExpectKpi(got.meeting_count, want.meeting_count, "meeting_count");
-  ExpectKpi(got.daily_avg_meeting_count_per_customer, want.daily_avg, "daily_avg");
-  ExpectKpi(got.meeting_duration_hours, want.hours, "hours");
-  ExpectKpi(got.avg_meeting_duration_minutes, want.avg_minutes, "avg_minutes");
-}
-
-void ExpectTrend(const std::vector<report::TrendPoint>& got,
-                 const std::vector<testing::RefTrendPoint>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_EQ(FormatYearMonth(got[i].month), want[i].month);
-    EXPECT_EQ(got[i].meetings, want[i].meetings) << want[i].month;
-    EXPECT_EQ(got[i].calls, want[i].calls) << want[i].month;
-    EXPECT_EQ(got[i].phone_systems, want[i].phone_systems) << want[i].month;
-    ExpectNear(got[i].avg_meeting_duration_minutes, want[i].avg_minutes, want[i].month);
-  }
-}
-
-void ExpectWorkloads(const report::UsageByWorkloads& got, const testing::RefWorkloads& want) {
-  ASSERT_EQ(got.points.size(), want.points.size());
-  for (size_t i = 0; i < want.points.size(); ++i) {
-    const auto& g = got.points[i];
-    const auto& w = want.points[i];
-    EXPECT_EQ(FormatYearMonth(g.month), w.month);
-    EXPECT_EQ(static_cast<int>(g.workload), w.workload);
-    EXPECT_EQ(g.desktop_users, w.desktop) << w.month << " " << w.workload;
-    EXPECT_EQ(g.mobile_users, w.mobile) << w.month << " " << w.workload;
-    EXPECT_EQ(g.web_users, w.web) << w.month << " " << w.workload;
-  }
-  ASSERT_EQ(got.all_up.size(), want.all_up.size());
-  for (size_t i = 0; i < want.all_up.size(); ++i) {
-    EXPECT_EQ(FormatYearMonth(got.all_up[i].month), want.all_up[i].first);
-    EXPECT_EQ(got.all_up[i].all_up_users, want.all_up[i].second) << want.all_up[i].first;
-  }
-}
-
-void ExpectCustomers(const std::vector<report::CustomerUsage>& got,
-                     const std::vector<testing::RefCustomerUsage>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i) {
-    const auto& g = got[i];
-    const auto& w = want[i];
-    const std::string& id = w.customer.id;
-    EXPECT_EQ(g.customer.customer_id, id) << "rank " << i;
-    EXPECT_EQ(g.customer.customer_tenant_id, w.customer.tenant_id) << id;
-    EXPECT_EQ(g.customer.name, w.customer.name) << id;
-    EXPECT_EQ(g.customer.country_code, w.customer.country_code) << id;
-    EXPECT_EQ(g.customer.country, w.customer.country) << id;
-    EXPECT_EQ(g.customer.segment, w.customer.segment) << id;
-    EXPECT_EQ(g.customer.industry, w.customer.industry) << id;
-    EXPECT_EQ(g.customer.vertical, w.customer.vertical) << id;
-    EXPECT_EQ(g.customer.eou, w.customer.eou) << id;
-    EXPECT_EQ(g.meetings, w.meetings) << id;
-    EXPECT_EQ(g.calls, w.calls) << id;
-    EXPECT_EQ(g.phone_systems, w.phone_systems) << id;
-    ExpectNear(g.meeting_duration_hours, w.hours, id + " hours");
-    EXPECT_EQ(g.third_party_apps, w.apps) << id;
-    EXPECT_EQ(g.third_party_app_users, w.app_users) << id;
-  }
-}
-
-void ExpectApps(const std::vector<report::AppUsage>& got,
-                const std::vector<testing::RefApp>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < want.size(); ++i) {
-    EXPECT_EQ(got[i].app_name, want[i].name) << "rank " << i;
-    EXPECT_EQ(got[i].user_count, want[i].user_count) << want[i].name;
-    EXPECT_EQ(got[i].customer_count, want[i].customer_count) << want[i].name;
-  }
-}
-
-// The store's own results in the reference's shape, to compare two store answers field by field.
-testing::RefKpi AsRef(const report::Kpi& k) {
-  testing::RefKpi r;
-  r.value = k.value;
-  r.previous_value = k.previous_value;
-  r.change_percent = k.change_percent;
-  for (const auto& m : k.monthly) r.monthly.push_back({FormatYearMonth(m.month), m.value});
-  return r;
-}
-testing::RefSummary AsRef(const report::Summary& s) {
-  return {AsRef(s.customers), AsRef(s.meeting_count), AsRef(s.daily_avg_meeting_count_per_customer),
-          AsRef(s.meeting_duration_hours), AsRef(s.avg_meeting_duration_minutes)};
-}
-std::vector<testing::RefTrendPoint> AsRef(const std::vector<report::TrendPoint>& points) {
-  std::vector<testing::RefTrendPoint> out;
-  for (const auto& p : points) {
-    out.push_back({FormatYearMonth(p.month), p.meetings, p.calls, p.phone_systems,
-                   p.avg_meeting_duration_minutes});
-  }
-  return out;
-}
-testing::RefWorkloads AsRef(const report::UsageByWorkloads& u) {
-  testing::RefWorkloads out;
-  for (const auto& p : u.points) {
-    out.points.push_back({FormatYearMonth(p.month), static_cast<int>(p.workload), p.desktop_users,
-                          p.mobile_users, p.web_users});
-  }
-  for (const auto& a : u.all_up) out.all_up.push_back({FormatYearMonth(a.month), a.all_up_users});
-  return out;
-}
-std::vector<testing::RefCustomerUsage> AsRef(const std::vector<report::CustomerUsage>& list) {
-  std::vector<testing::RefCustomerUsage> out;
-  for (const auto& u : list) {
-    const auto& c = u.customer;
-    out.push_back({{c.customer_id, c.customer_tenant_id, c.name, c.country_code, c.country,
-                    c.segment, c.industry, c.vertical, c.eou},
-                   u.meetings,
-                   u.calls,
-                   u.phone_systems,
-                   u.meeting_duration_hours,
-                   u.third_party_apps,
-                   u.third_party_app_users});
-  }
-  return out;
-}
-std::vector<testing::RefApp> AsRef(const std::vector<report::AppUsage>& apps) {
-  std::vector<testing::RefApp> out;
-  for (const auto& a : apps) out.push_back({a.app_name, a.user_count, a.customer_count});
-  return out;
-}
 
 class ReportReferencePgTest : public ::testing::Test {
  protected:
@@ -857,6 +689,51 @@ TEST_F(ReportReferencePgTest, RepeatedRequestsComeFromTheCacheUntilTheDataChange
   EXPECT_EQ(cached.cache_stats().hits, hits + 1);
   EXPECT_GT(after->range.data_version, first->range.data_version);
   ExpectSummary(after->summary, Reference(model, "P7", kToday).Summary(RefFilter{}));
+}
+
+// The default views really answer the preset requests, and only when they belong to the
+// request's snapshot: a view altered behind the store's back shows through while its
+// data_version is current, and is ignored once it is not (or with use_presets off).
+TEST_F(ReportReferencePgTest, TheDefaultViewAnswersOnlyForItsOwnDataVersion) {
+  std::mt19937_64 rng(9);
+  testing::RandomDataOptions o;
+  o.partner = "P8";
+  o.customers = 5;
+  o.first_day = "2026-03-01";
+  o.days = 60;
+  const auto data = testing::MakeRandomData(o, rng);
+  ASSERT_TRUE(
+      Upload(*pool_, "P8", ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(data.meetings))
+          .ok());
+  ReferenceData model;
+  model.AddMeetings(data.meetings);
+  RefFilter last_12_months;
+  last_12_months.preset = 3;
+  const testing::RefSummary want = Reference(model, "P8", kToday).Summary(last_12_months);
+  const report::ValidFilter filter = ToFilter(last_12_months);
+  auto from_view = [&] {
+    const auto summary = store_->GetSummary("P8", filter, Deadline());
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    return summary.ok() ? summary->summary.customers.value : -1.0;
+  };
+  ASSERT_EQ(from_view(), want.customers.value);
+
+  pqxx::connection admin(db_->url());
+  pqxx::nontransaction(admin).exec(
+      "UPDATE report_preset_state SET customers = customers + 1000 "
+      "WHERE partner_id = 'P8' AND months = 12");
+  EXPECT_EQ(from_view(), want.customers.value + 1000);  // read from the view
+  report::ReportStoreOptions options = StoreOptions();
+  options.use_presets = false;
+  const auto from_rollups = ReportStore(pool_, options).GetSummary("P8", filter, Deadline());
+  ASSERT_TRUE(from_rollups.ok()) << from_rollups.status();
+  EXPECT_EQ(from_rollups->summary.customers.value, want.customers.value);
+
+  // A view of another data version is not used.
+  pqxx::nontransaction(admin).exec(
+      "UPDATE report_preset_state SET data_version = data_version - 1 "
+      "WHERE partner_id = 'P8' AND months = 12");
+  EXPECT_EQ(from_view(), want.customers.value);
 }
 
 TEST_F(ReportReferencePgTest, AnExportStopsWhenTheReceiverIsGone) {
