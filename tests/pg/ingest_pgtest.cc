@@ -16,6 +16,7 @@
 #include "storage/pool.h"
 #include "storage/uploader.h"
 #include "tests/support/pg_env.h"
+#include "tests/support/upload.h"
 #include "tests/support/usage_files.h"
 
 namespace teams_usage {
@@ -27,18 +28,7 @@ using testing::MeetingsRow;
 using testing::TestDatabase;
 using testing::WorkloadRow;
 
-absl::StatusOr<storage::UploadResult> Upload(storage::ConnectionPool& pool,
-                                             const std::string& partner, ingest::Dataset dataset,
-                                             const std::string& content, size_t chunk = 1000) {
-  auto uploader = storage::Uploader::Begin(pool, partner, dataset, ingest::FileFormat::kAuto,
-                                           absl::Now() + absl::Seconds(30));
-  if (!uploader.ok()) return uploader.status();
-  for (size_t i = 0; i < content.size(); i += chunk) {
-    absl::Status fed = (*uploader)->Feed(std::string_view(content).substr(i, chunk));
-    if (!fed.ok()) return fed;
-  }
-  return (*uploader)->Finish();
-}
+using testing::Upload;
 
 class IngestPgTest : public ::testing::Test {
  protected:

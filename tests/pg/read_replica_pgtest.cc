@@ -13,6 +13,7 @@
 #include "storage/report/report_store.h"
 #include "storage/uploader.h"
 #include "tests/support/processes.h"
+#include "tests/support/upload.h"
 #include "tests/support/usage_files.h"
 
 namespace teams_usage {
@@ -30,12 +31,8 @@ std::string MeetingsFile(int64_t count) {
 }
 
 void UploadMeetings(storage::ConnectionPool& pool, int64_t count) {
-  auto uploader =
-      storage::Uploader::Begin(pool, kPartner, ingest::Dataset::kMeetingsAndCalls,
-                               ingest::FileFormat::kAuto, absl::Now() + absl::Seconds(10));
-  ASSERT_TRUE(uploader.ok()) << uploader.status();
-  ASSERT_TRUE((*uploader)->Feed(MeetingsFile(count)).ok());
-  auto result = (*uploader)->Finish();
+  const auto result =
+      testing::Upload(pool, kPartner, ingest::Dataset::kMeetingsAndCalls, MeetingsFile(count));
   ASSERT_TRUE(result.ok()) << result.status();
 }
 

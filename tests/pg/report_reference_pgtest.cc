@@ -21,6 +21,7 @@
 #include "tests/support/pg_env.h"
 #include "tests/support/report_expect.h"
 #include "tests/support/report_reference.h"
+#include "tests/support/upload.h"
 #include "tests/support/usage_files.h"
 
 namespace teams_usage {

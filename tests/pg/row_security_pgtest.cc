@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "storage/uploader.h"
 #include "tests/support/pg_env.h"
+#include "tests/support/upload.h"
 #include "tests/support/usage_files.h"
 
 namespace teams_usage {
@@ -46,11 +47,7 @@ class RowSecurityPgTest : public ::testing::Test {
            {std::pair{ingest::Dataset::kMeetingsAndCalls, testing::MeetingsFile(data.meetings)},
             {ingest::Dataset::kWorkload, testing::WorkloadFile(data.workload)},
             {ingest::Dataset::kThirdPartyApps, testing::AppsFile(data.apps)}}) {
-        auto uploader = storage::Uploader::Begin(pool, partner, dataset, ingest::FileFormat::kAuto,
-                                                 absl::Now() + absl::Seconds(10));
-        ASSERT_TRUE(uploader.ok()) << uploader.status();
-        ASSERT_TRUE((*uploader)->Feed(file).ok());
-        auto result = (*uploader)->Finish();
+        const auto result = testing::Upload(pool, partner, dataset, file);
         ASSERT_TRUE(result.ok()) << result.status();
       }
     }

@@ -1,6 +1,6 @@
-// Shared by the report's pg tests: uploads through the real Uploader, the reference filter as
-// a validated one, and field-by-field comparisons of the store's sections with the reference
-// (tests/support/report_reference.h) — or, through AsRef, of two store answers with each other.
+// Shared by the report's pg tests: the reference filter as a validated one, and field-by-field
+// comparisons of the store's sections with the reference (tests/support/report_reference.h) — or,
+// through AsRef, of two store answers with each other.
 #ifndef TEAMS_TESTS_SUPPORT_REPORT_EXPECT_H_
 #define TEAMS_TESTS_SUPPORT_REPORT_EXPECT_H_
 
@@ -14,14 +14,10 @@
 #include "storage/pool.h"
 #include "storage/report/metrics.h"
 #include "storage/report/report_filter.h"
-#include "storage/uploader.h"
 #include "tests/support/report_reference.h"
 
 namespace teams_usage::testing {
 
-absl::StatusOr<storage::UploadResult> Upload(storage::ConnectionPool& pool,
-                                             const std::string& partner, ingest::Dataset dataset,
-                                             const std::string& content, size_t chunk = 4096);
 report::ValidFilter ToFilter(const RefFilter& f);
 void ExpectNear(double actual, double expected, const std::string& what);
 void ExpectRange(const report::ResolvedRange& got, const RefRange& want, int64_t data_version);
